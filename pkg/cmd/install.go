@@ -1,0 +1,116 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/cluster"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/installer"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/objects"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
+)
+
+// configMapLimit is the API server's limit on a ConfigMap's data; sharding past it is
+// planned, refusing clearly is what we do until then.
+const configMapLimit = 1 << 20
+
+// InstallOptions is `kubectl seccomp install`.
+type InstallOptions struct {
+	clusterOptions
+	Files []string
+
+	profiles  []*profile.File
+	warnings  []profile.Finding
+	setDigest string
+	now       func() time.Time
+}
+
+// NewCmdInstall is `kubectl seccomp install -f FILE|DIR`.
+func NewCmdInstall(configFlags *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &InstallOptions{clusterOptions: clusterOptions{configFlags: configFlags, IOStreams: streams}, now: time.Now}
+	cmd := &cobra.Command{
+		Use:   "install -f FILE|DIR [-f ...]",
+		Short: "Install seccomp profiles on every node and wait until each node has them",
+		Example: `  kubectl seccomp install -f deny-chmod.json
+  kubectl seccomp install -f profiles/`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := o.Complete(); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(c.Context())
+		},
+	}
+	cmd.Flags().StringSliceVarP(&o.Files, "filename", "f", nil, "profile file, or directory of *.json profiles (repeatable)")
+	o.addFlags(cmd, 2*time.Minute)
+	return cmd
+}
+
+// Complete reads and checks every profile before anything touches the cluster.
+func (o *InstallOptions) Complete() error {
+	if len(o.Files) == 0 {
+		return usageError("no profiles given: use -f FILE or -f DIR")
+	}
+	files, warnings, err := profile.Load(o.Files)
+	if err != nil {
+		return usageError("%v\nnothing was changed in the cluster", err)
+	}
+	o.profiles, o.warnings = files, warnings
+	set := map[string][]byte{}
+	size := 0
+	for _, f := range files {
+		set[f.Name] = f.Data
+		size += len(f.Name) + len(f.Data)
+	}
+	if size > configMapLimit {
+		return usageError("the profiles total %d bytes, more than a ConfigMap holds (%d); install fewer at a time\nnothing was changed in the cluster", size, configMapLimit)
+	}
+	o.setDigest = installer.SetDigest(set)
+	return o.completeClient()
+}
+
+// Validate checks the flags.
+func (o *InstallOptions) Validate() error { return o.validate() }
+
+// Run applies the namespace, ConfigMap and installer DaemonSet, then waits until every
+// node holds the set and prints one line per node.
+func (o *InstallOptions) Run(ctx context.Context) error {
+	for _, w := range o.warnings {
+		fmt.Fprintln(o.ErrOut, "warning:", w.String())
+	}
+	nodes, err := cluster.Nodes(ctx, o.client)
+	if err != nil {
+		return firstContact(err)
+	}
+	cfg := o.config()
+	// A new revision on every install restarts the installer pods, so every node is
+	// re-synced now (repairing drift) and the per-node report below is fresh.
+	revision := o.setDigest[:12] + "-" + strconv.FormatInt(o.now().Unix(), 36)
+	if err := cluster.Apply(ctx, o.client, objects.NamespaceObject()); err != nil {
+		return err
+	}
+	if err := cluster.Apply(ctx, o.client, objects.ProfilesConfigMap(o.profiles, o.setDigest)); err != nil {
+		return err
+	}
+	if err := cluster.Apply(ctx, o.client, objects.InstallerDaemonSet(cfg, objects.ModeSync, revision)); err != nil {
+		return err
+	}
+	o.printf("configmap %s/%s: %d profile(s), set sha256 %s\n", objects.Namespace, objects.ConfigMapName, len(o.profiles), o.setDigest[:12])
+	statuses := rollout(ctx, o.client, nodes, revision, o.Timeout)
+	o.printf("\n")
+	ok := writeNodeStatuses(o.Out, statuses, fmt.Sprintf("%d profile(s) in %s", len(o.profiles), cfg.HostProfileDir()))
+	o.printf("\nPods use a profile with:\n  securityContext:\n    seccompProfile:\n      type: Localhost\n      localhostProfile: %s\n", objects.LocalhostProfile(o.profiles[0].Name))
+	if !ok {
+		return failed("not every node has the profiles; see the lines above")
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package profile
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// File is a parsed profile with the bytes it came from: the bytes, not a
+// re-encoding, are what gets installed, so the digest on the node matches the source.
+type File struct {
+	Name    string // file name as installed, e.g. deny-chmod.json
+	Source  string // where it was read from, for messages
+	Data    []byte
+	Profile Profile
+}
+
+// Digest is the sha256 of the file's bytes, hex-encoded.
+func (f *File) Digest() string { return Digest(f.Data) }
+
+// Digest is the sha256 of data, hex-encoded.
+func Digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// Parse decodes a profile strictly: JSON syntax and type errors carry the line and
+// column; keys that no runtime reads are errors with their JSON path, because a
+// misspelled key ("nmes") silently turns a rule into nothing.
+func Parse(source string, data []byte) (*Profile, error) {
+	if err := checkKeys(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	var p Profile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("%s: %s", source, describeJSONError(data, err))
+	}
+	if dec.More() {
+		line, col := position(data, int(dec.InputOffset()))
+		return nil, fmt.Errorf("%s:%d:%d: unexpected data after the profile's closing brace", source, line, col)
+	}
+	return &p, nil
+}
+
+func describeJSONError(data []byte, err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		line, col := position(data, int(syntax.Offset))
+		return fmt.Sprintf("line %d, column %d: invalid JSON: %s", line, col, syntax.Error())
+	case errors.As(err, &typ):
+		line, col := position(data, int(typ.Offset))
+		return fmt.Sprintf("line %d, column %d: %s: expected %s, got JSON %s", line, col, typ.Field, typ.Type, typ.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		line, col := position(data, len(data))
+		return fmt.Sprintf("line %d, column %d: invalid JSON: unexpected end of file (is the file truncated?)", line, col)
+	default:
+		return "invalid JSON: " + err.Error()
+	}
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(data []byte, offset int) (line, col int) {
+	if offset > len(data) {
+		offset = len(data)
+	}
+	line = 1 + bytes.Count(data[:offset], []byte("\n"))
+	col = offset - bytes.LastIndexByte(data[:offset], '\n')
+	return line, col
+}
+
+var (
+	topKeys = []string{"defaultAction", "defaultErrnoRet", "architectures", "archMap", "flags",
+		"listenerPath", "listenerMetadata", "syscalls"}
+	syscallKeys = []string{"names", "name", "action", "errnoRet", "args", "comment", "includes", "excludes"}
+	argKeys     = []string{"index", "value", "valueTwo", "op"}
+)
+
+// checkKeys reports the first key no runtime knows, with its JSON path. Syntax errors
+// are left to the decoder, which reports them with their position.
+func checkKeys(data []byte) error {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(data, &top) != nil {
+		return nil
+	}
+	if err := unknownKey("", top, topKeys); err != nil {
+		return err
+	}
+	var rules []map[string]json.RawMessage
+	if json.Unmarshal(top["syscalls"], &rules) != nil {
+		return nil
+	}
+	for i, rule := range rules {
+		path := fmt.Sprintf("syscalls[%d]", i)
+		if err := unknownKey(path, rule, syscallKeys); err != nil {
+			return err
+		}
+		var args []map[string]json.RawMessage
+		if json.Unmarshal(rule["args"], &args) != nil {
+			continue
+		}
+		for j, arg := range args {
+			if err := unknownKey(fmt.Sprintf("%s.args[%d]", path, j), arg, argKeys); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func unknownKey(path string, obj map[string]json.RawMessage, known []string) error {
+	var keys []string
+	for k := range obj {
+		if !slices.Contains(known, k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sort.Strings(keys)
+	where := path
+	if where == "" {
+		where = "top level"
+	}
+	return fmt.Errorf("%s: unknown key %q (known keys: %s); fix the spelling or remove it", where, keys[0], strings.Join(known, ", "))
+}

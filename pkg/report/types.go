@@ -1,0 +1,49 @@
+package report
+
+// Version of the JSON the verifier prints; the plugin refuses reports it cannot read.
+const Version = "v1alpha1"
+
+// Check is the result of one check. A check that could not run is not OK, and says why.
+type Check struct {
+	OK     bool   `json:"ok"`
+	Ran    bool   `json:"ran"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Pass, Fail and Skip build checks with their detail.
+func Pass(detail string) Check { return Check{OK: true, Ran: true, Detail: detail} }
+func Fail(detail string) Check { return Check{OK: false, Ran: true, Detail: detail} }
+func Skip(detail string) Check { return Check{OK: false, Ran: false, Detail: detail} }
+
+// CheckReport is what the verifier's `check` container prints for one node: per
+// profile, whether the installed file matches the source and whether it loads.
+type CheckReport struct {
+	Version    string          `json:"version"`
+	Libseccomp string          `json:"libseccomp,omitempty"`
+	Kernel     string          `json:"kernel,omitempty"`
+	Profiles   []ProfileChecks `json:"profiles"`
+}
+
+// ProfileChecks are the node-side checks of one profile.
+type ProfileChecks struct {
+	Name         string `json:"name"`
+	SourceDigest string `json:"sourceDigest"`
+	NodeDigest   string `json:"nodeDigest,omitempty"`
+	Installed    Check  `json:"installed"`
+	Loads        Check  `json:"loads"`
+}
+
+// ProbeReport is what a `probe` container, started by the container runtime under
+// the profile, prints: whether the runtime applied a filter and what chmod(2) got.
+type ProbeReport struct {
+	Version  string `json:"version"`
+	Profile  string `json:"profile"`
+	Enforced Check  `json:"enforced"`
+}
+
+// SyscallResult is what one probed syscall returned.
+type SyscallResult struct {
+	Syscall  string `json:"syscall"`
+	Expected string `json:"expected"`
+	Observed string `json:"observed"`
+}

@@ -1,0 +1,40 @@
+// Command verifier is the in-cluster half of kubectl-seccomp, one static binary in one
+// image with several modes:
+//
+//	sync  --source DIR --target DIR [--watch]   installer: keep a node's profile directory in sync
+//	clean --target DIR                          uninstaller: remove the files the installer wrote
+//	check --source DIR --installed DIR          verifier: compare installed files, load each through libseccomp
+//	probe --profile NAME --source FILE          runs under a runtime-applied profile and reports what it sees
+//
+// It needs no API access: inputs are mounted files, results are printed as JSON on stdout.
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+var modes = map[string]func(args []string) int{
+	"sync":        runSync,
+	"clean":       runClean,
+	"check":       runCheck,
+	"probe":       runProbe,
+	loadChildMode: runLoadChild,
+	"version":     runVersion,
+}
+
+func main() {
+	if len(os.Args) < 2 || modes[os.Args[1]] == nil {
+		fmt.Fprintln(os.Stderr, "usage: verifier {sync|clean|check|probe|version} [flags]")
+		os.Exit(2)
+	}
+	os.Exit(modes[os.Args[1]](os.Args[2:]))
+}
+
+func runVersion([]string) int {
+	fmt.Println(version)
+	return 0
+}
+
+// version is stamped at build time with -X main.version=...
+var version = "dev"
