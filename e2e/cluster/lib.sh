@@ -240,9 +240,10 @@ ksc_curl() {
 
 # ksc_node_ready NODE: the node object reports condition Ready=True. The API server's
 # JSON keeps the NodeCondition field order (type, then status), so grep is enough and no
-# JSON tool is needed on the host.
+# JSON tool is needed on the host. (It pretty-prints for curl unless told not to; the
+# whitespace is dropped anyway.)
 ksc_node_ready() {
-	ksc_curl "/api/v1/nodes/$1" 2>/dev/null | grep -q '"type":"Ready","status":"True"'
+	ksc_curl "/api/v1/nodes/$1?pretty=false" 2>/dev/null | tr -d ' \n' | grep -q '"type":"Ready","status":"True"'
 }
 
 # --- host resources ------------------------------------------------------------------

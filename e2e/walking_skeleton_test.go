@@ -1,0 +1,139 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+// The walking skeleton: the origin profile installed on both nodes of a real cluster
+// and proven there, the way a cluster admin would check it.
+var _ = Describe("install, verify and uninstall deny-chmod.json", Ordered, func() {
+	var example []byte
+	foreign := map[string][]byte{} // host path -> content of files the tool did not write
+
+	BeforeAll(func() {
+		example = mustRead(filepath.Join(repoRoot, "examples/deny-chmod.json"))
+		// Start from nothing, whatever an earlier run left.
+		if namespaceExists() {
+			Expect(plugin("uninstall").Code).To(Equal(0))
+		}
+		// Files an admin put there by hand: one beside the tool's directory, one inside it.
+		for node, dir := range nodeDirs() {
+			for _, rel := range []string{"seccomp/admin-own.json", "seccomp/kubectl-seccomp/admin-own.json"} {
+				path := filepath.Join(dir, rel)
+				content := []byte(`{"defaultAction":"SCMP_ACT_ALLOW","comment":"` + node + `"}`)
+				Expect(os.MkdirAll(filepath.Dir(path), 0o755)).To(Succeed())
+				Expect(os.WriteFile(path, content, 0o600)).To(Succeed())
+				foreign[path] = content
+			}
+		}
+		DeferCleanup(func() {
+			for path := range foreign {
+				os.Remove(path)
+			}
+		})
+	})
+
+	expectForeignFilesUntouched := func() {
+		GinkgoHelper()
+		for path, content := range foreign {
+			Expect(os.ReadFile(path)).To(Equal(content), "a file kubectl-seccomp did not write was changed: %s", path)
+		}
+	}
+
+	It("refuses a truncated profile with line and column and creates nothing", func() {
+		r := plugin("install", "-f", filepath.Join(repoRoot, "e2e/testdata/truncated.json"), "--image", image)
+		Expect(r.Code).To(Equal(2))
+		Expect(r.Stderr).To(ContainSubstring("truncated.json"))
+		Expect(r.Stderr).To(MatchRegexp(`line \d+, column \d+`))
+		Expect(namespaceExists()).To(BeFalse())
+		Expect(toolObjects()).To(BeEmpty())
+	})
+
+	It("installs byte-identical files on both nodes and reports each node", func() {
+		r := plugin("install", "-f", filepath.Join(repoRoot, "examples/deny-chmod.json"), "--image", image)
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(r.Stdout).To(MatchRegexp(`(?m)^node1\s+done`))
+		Expect(r.Stdout).To(MatchRegexp(`(?m)^node2\s+done`))
+		for node := range nodeDirs() {
+			Expect(os.ReadFile(installedPath(node, "deny-chmod.json"))).To(Equal(example), "on %s", node)
+		}
+		expectForeignFilesUntouched()
+	})
+
+	It("verifies both nodes with all three checks and leaves no verifier pod", func() {
+		s, r := verifyJSON()
+		Expect(r.Code).To(Equal(0), r.Stdout+r.Stderr)
+		Expect(s.Passed).To(BeTrue())
+		Expect(s.Results).To(HaveLen(2))
+		for _, res := range s.Results {
+			Expect(res.Profile).To(Equal("deny-chmod.json"))
+			Expect(res.Installed.OK).To(BeTrue(), "%s installed: %s", res.Node, res.Installed.Detail)
+			Expect(res.Loads.OK).To(BeTrue(), "%s loads: %s", res.Node, res.Loads.Detail)
+			Expect(res.Loads.Detail).To(ContainSubstring("EPERM"))
+			Expect(res.Enforced.OK).To(BeTrue(), "%s enforced: %s", res.Node, res.Enforced.Detail)
+			Expect(res.Enforced.Detail).To(ContainSubstring("Seccomp: 2"))
+			Expect(res.Enforced.Detail).To(ContainSubstring("EPERM"))
+		}
+		Expect(verifierPods()).To(BeEmpty())
+	})
+
+	It("prints the per-node table", func() {
+		r := plugin("verify", "--image", image)
+		Expect(r.Code).To(Equal(0), r.Stdout+r.Stderr)
+		Expect(r.Stdout).To(MatchRegexp(`NODE\s+PROFILE\s+INSTALLED\s+LOADS\s+ENFORCED\s+DETAIL`))
+		Expect(r.Stdout).To(MatchRegexp(`(?m)^node1\s+deny-chmod.json\s+ok\s+ok\s+ok`))
+		Expect(r.Stdout).To(MatchRegexp(`(?m)^node2\s+deny-chmod.json\s+ok\s+ok\s+ok`))
+	})
+
+	It("fails for node2 only, with the reason, when node2's file is removed", func() {
+		Expect(os.Remove(installedPath("node2", "deny-chmod.json"))).To(Succeed())
+		s, r := verifyJSON()
+		Expect(r.Code).To(Equal(1))
+		Expect(s.Passed).To(BeFalse())
+		for _, res := range s.Results {
+			switch res.Node {
+			case "node1":
+				Expect(res.Passed()).To(BeTrue(), "node1 must still pass: %+v", res)
+			case "node2":
+				Expect(res.Installed.OK).To(BeFalse())
+				Expect(res.Installed.Detail).To(ContainSubstring("file missing"))
+				Expect(res.Enforced.OK).To(BeFalse())
+				Expect(res.Enforced.Detail).To(ContainSubstring("CreateContainerError"))
+			}
+		}
+		Expect(r.Stderr).To(ContainSubstring("node2"))
+		Expect(r.Stderr).NotTo(ContainSubstring("node1"))
+		Expect(verifierPods()).To(BeEmpty())
+	})
+
+	It("repairs node2 on re-install and keeps foreign files", func() {
+		r := plugin("install", "-f", filepath.Join(repoRoot, "examples/deny-chmod.json"), "--image", image)
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		Expect(os.ReadFile(installedPath("node2", "deny-chmod.json"))).To(Equal(example))
+		expectForeignFilesUntouched()
+		s, _ := verifyJSON()
+		Expect(s.Passed).To(BeTrue())
+	})
+
+	It("uninstalls: no tool object and no tool file is left, foreign files stay", func() {
+		r := plugin("uninstall")
+		Expect(r.Code).To(Equal(0), r.Stdout+r.Stderr)
+		Expect(toolObjects()).To(BeEmpty())
+		Expect(namespaceExists()).To(BeFalse())
+		for node := range nodeDirs() {
+			entries, err := os.ReadDir(filepath.Dir(installedPath(node, "x")))
+			Expect(err).NotTo(HaveOccurred())
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name())
+			}
+			Expect(names).To(ConsistOf("admin-own.json"), "on %s only the foreign file may remain, found %s", node, strings.Join(names, ", "))
+		}
+		expectForeignFilesUntouched()
+	})
+})
