@@ -45,7 +45,7 @@ shims() {
 	local dir p cmd
 	dir=$(ksc_node_dir "$1")/
 	for p in /proc/[0-9]*; do
-		cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		cmd=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
 		[[ $cmd == *containerd-shim* && $cmd == *"$dir"* ]] || continue
 		[[ $(basename "${cmd%% *}") == containerd-shim* ]] || continue
 		echo "${p#/proc/}"

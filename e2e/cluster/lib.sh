@@ -241,9 +241,12 @@ ksc_curl() {
 # ksc_node_ready NODE: the node object reports condition Ready=True. The API server's
 # JSON keeps the NodeCondition field order (type, then status), so grep is enough and no
 # JSON tool is needed on the host. (It pretty-prints for curl unless told not to; the
-# whitespace is dropped anyway.)
+# whitespace is dropped anyway.) The JSON is fetched first: with pipefail, `curl | grep -q`
+# can fail when grep exits early and curl gets SIGPIPE.
 ksc_node_ready() {
-	ksc_curl "/api/v1/nodes/$1?pretty=false" 2>/dev/null | tr -d ' \n' | grep -q '"type":"Ready","status":"True"'
+	local json
+	json=$(ksc_curl "/api/v1/nodes/$1?pretty=false" 2>/dev/null) || return 1
+	[[ ${json//[$' \n']/} == *'"type":"Ready","status":"True"'* ]]
 }
 
 # --- host resources ------------------------------------------------------------------

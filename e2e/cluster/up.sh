@@ -74,7 +74,7 @@ install_packages() {
 	local pkgs=(containerd runc containernetworking-plugins etcd-server libseccomp-dev pkg-config openssl iproute2 util-linux curl)
 	local missing=() p
 	for p in "${pkgs[@]}"; do
-		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] || missing+=("$p")
 	done
 	if [[ ${#missing[@]} -gt 0 ]]; then
 		ksc_log "installing Debian packages: ${missing[*]}"
@@ -433,6 +433,7 @@ EOF
 	# makeIPTablesUtilChains: false - else the kubelet adds chains to the host's iptables.
 	# Evictions relaxed and image GC off: the disk is shared with everything else on the
 	#   machine, and an eviction or a collected image would only make tests flaky.
+	# volumePluginDir: the kubelet creates it; the default is on the host's /usr/libexec.
 	cat >"$n/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -474,6 +475,7 @@ evictionHard:
   imagefs.available: 1%
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
+volumePluginDir: $n/volume-plugins
 EOF
 }
 
@@ -552,7 +554,8 @@ import_pause() {
 	ksc_wait "containerd-$node" 30 "containerd socket" ctr -a "$sock" version
 	step "import $KSC_PAUSE_IMAGE into $node" "$KSC_LOGS/import-$node.log"
 	ctr -a "$sock" -n k8s.io images import "$KSC_IMAGES/pause.tar" >"$KSC_STEP_LOG" 2>&1
-	ctr -a "$sock" -n k8s.io images ls -q | grep -qxF "$KSC_PAUSE_IMAGE" || {
+	# (Not `ctr | grep -q`: with pipefail, grep's early exit can fail the pipeline.)
+	[[ $'\n'$(ctr -a "$sock" -n k8s.io images ls -q)$'\n' == *$'\n'"$KSC_PAUSE_IMAGE"$'\n'* ]] || {
 		echo "image $KSC_PAUSE_IMAGE not found after import" >>"$KSC_STEP_LOG"
 		false
 	}
@@ -637,7 +640,7 @@ main() {
 
 	start_etcd
 	start_apiserver
-	# The nodes' containerds come up while the apiserver starts (~10 s).
+	# The nodes' containerds come up while the apiserver starts (a few seconds).
 	for node in "${KSC_NODES[@]}"; do
 		step "prepare $node"
 		ksc_log "preparing $node: bridge $(ksc_node_bridge "$node") $(ksc_node_subnet "$node"), cgroup root $(ksc_node_cgroup "$node"), mount namespace, containerd"
