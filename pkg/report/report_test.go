@@ -1,0 +1,173 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func passing(node, profile string) NodeResult {
+	return NodeResult{Node: node, Profile: profile,
+		Installed: Pass("sha256 matches"), Loads: Pass("libseccomp 2.5.4 loads it"), Enforced: Pass("chmod: EPERM")}
+}
+
+func TestChecksBuilders(t *testing.T) {
+	tests := []struct {
+		name     string
+		got      Check
+		ok, ran  bool
+		wantText string
+	}{
+		{"Pass", Pass("p"), true, true, "p"},
+		{"Fail", Fail("f"), false, true, "f"},
+		{"Skip", Skip("s"), false, false, "s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got.OK != tt.ok || tt.got.Ran != tt.ran || tt.got.Detail != tt.wantText {
+				t.Errorf("%s = %+v, want OK=%v Ran=%v Detail=%q", tt.name, tt.got, tt.ok, tt.ran, tt.wantText)
+			}
+		})
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	skipped := passing("node1", "deny-chmod.json")
+	skipped.Enforced = Skip("the probe container did not start")
+	failed := passing("node2", "deny-chmod.json")
+	failed.Loads = Fail("libseccomp refused it")
+	uninstalled := passing("node2", "deny-chmod.json")
+	uninstalled.Installed = Fail("file missing")
+
+	tests := []struct {
+		name    string
+		results []NodeResult
+		want    bool
+	}{
+		{"no results is not a pass", nil, false},
+		{"empty results is not a pass", []NodeResult{}, false},
+		{"every check passed", []NodeResult{passing("node1", "a.json"), passing("node2", "a.json")}, true},
+		{"a check that did not run is not a pass", []NodeResult{passing("node2", "a.json"), skipped}, false},
+		{"a failed check", []NodeResult{passing("node1", "a.json"), failed}, false},
+		{"not installed", []NodeResult{uninstalled}, false},
+		{"a zero result is not a pass", []NodeResult{{Node: "node1", Profile: "a.json"}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := Summarize(tt.results)
+			if s.Passed != tt.want {
+				t.Errorf("Passed = %v, want %v", s.Passed, tt.want)
+			}
+			if s.Version != Version {
+				t.Errorf("Version = %q, want %q", s.Version, Version)
+			}
+			if len(s.Results) != len(tt.results) {
+				t.Errorf("Summarize kept %d results, want %d", len(s.Results), len(tt.results))
+			}
+		})
+	}
+}
+
+func TestNodeResultPassedNeedsEveryCheckToHaveRun(t *testing.T) {
+	// Two passed checks do not make up for one that could not run.
+	r := passing("n", "p.json")
+	r.Enforced = Skip("could not run")
+	if r.Passed() {
+		t.Error("a result with a skipped check passed")
+	}
+}
+
+func TestSummaryJSONIsTheDocumentedShape(t *testing.T) {
+	s := Summarize([]NodeResult{passing("node1", "deny-chmod.json")})
+	data, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["version"] != Version || back["passed"] != true {
+		t.Errorf("summary JSON = %s", data)
+	}
+	results, _ := back["results"].([]any)
+	if len(results) != 1 {
+		t.Fatalf("results = %v", back["results"])
+	}
+	r := results[0].(map[string]any)
+	for _, k := range []string{"node", "profile", "installed", "loads", "enforced"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("result JSON lacks %q: %s", k, data)
+		}
+	}
+}
+
+func tableRows(t *testing.T, s Summary) []string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, s); err != nil {
+		t.Fatalf("WriteTable: %v", err)
+	}
+	return strings.Split(strings.TrimRight(buf.String(), "\n"), "\n")
+}
+
+func TestWriteTableHeader(t *testing.T) {
+	rows := tableRows(t, Summarize(nil))
+	if got := strings.Fields(rows[0]); strings.Join(got, " ") != "NODE PROFILE INSTALLED LOADS ENFORCED DETAIL" {
+		t.Errorf("header = %q", rows[0])
+	}
+	if len(rows) != 1 {
+		t.Errorf("no results should print only the header, got %q", rows)
+	}
+}
+
+func TestWriteTableRows(t *testing.T) {
+	loadsFail := passing("node2", "deny-chmod.json")
+	loadsFail.Loads = Fail("libseccomp: unknown syscall chmodx")
+	loadsFail.Enforced = Fail("chmod returned 0, want EPERM")
+	notReady := NodeResult{Node: "node3", Profile: "deny-chmod.json",
+		Installed: Skip("node is NotReady (KubeletNotReady: PLEG)"),
+		Loads:     Skip("node is NotReady (KubeletNotReady: PLEG)"),
+		Enforced:  Skip("node is NotReady (KubeletNotReady: PLEG)")}
+	probeSkipped := passing("node4", "deny-chmod.json")
+	probeSkipped.Enforced = Skip("probe did not start")
+
+	tests := []struct {
+		name   string
+		result NodeResult
+		// the row must match this pattern (whitespace collapsed to single spaces)
+		want string
+	}{
+		{"all passed shows what was proven", passing("node1", "deny-chmod.json"),
+			`^node1 deny-chmod\.json ok ok ok chmod: EPERM$`},
+		{"a failing row shows the first failing check's detail", loadsFail,
+			`^node2 deny-chmod\.json ok FAIL FAIL loads: libseccomp: unknown syscall chmodx$`},
+		{"checks that did not run are not-run", notReady,
+			`^node3 deny-chmod\.json not-run not-run not-run installed: node is NotReady \(KubeletNotReady: PLEG\)$`},
+		{"a skipped check after passing ones", probeSkipped,
+			`^node4 deny-chmod\.json ok ok not-run enforced: probe did not start$`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rows := tableRows(t, Summarize([]NodeResult{tt.result}))
+			if len(rows) != 2 {
+				t.Fatalf("want header and one row, got %q", rows)
+			}
+			row := strings.Join(strings.Fields(rows[1]), " ")
+			if !regexp.MustCompile(tt.want).MatchString(row) {
+				t.Errorf("row = %q, want %s", row, tt.want)
+			}
+		})
+	}
+}
+
+func TestWriteTableColumnsAreAligned(t *testing.T) {
+	long := passing("a-very-long-node-name.example.com", "deny-chmod-family.json")
+	rows := tableRows(t, Summarize([]NodeResult{passing("n1", "a.json"), long}))
+	col := func(row, field string) int { return strings.Index(row, field) }
+	if col(rows[0], "PROFILE") != col(rows[1], "a.json") || col(rows[0], "PROFILE") != col(rows[2], "deny-chmod-family.json") {
+		t.Errorf("PROFILE column not aligned:\n%s", strings.Join(rows, "\n"))
+	}
+}
