@@ -108,4 +108,3 @@ func mustRead(path string) []byte {
 	Expect(err).NotTo(HaveOccurred())
 	return data
 }
-

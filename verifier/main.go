@@ -5,6 +5,7 @@
 //	clean --target DIR                          uninstaller: remove the files the installer wrote
 //	check --source DIR --installed DIR          verifier: compare installed files, load each through libseccomp
 //	probe --profile NAME --source FILE          runs under a runtime-applied profile and reports what it sees
+//	idle                                        waits for SIGTERM (the uninstaller's main container)
 //
 // It needs no API access: inputs are mounted files, results are printed as JSON on stdout.
 package main
@@ -12,6 +13,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 var modes = map[string]func(args []string) int{
@@ -38,3 +41,12 @@ func runVersion([]string) int {
 
 // version is stamped at build time with -X main.version=...
 var version = "dev"
+
+// runIdle keeps a pod Running after its init container did the work, until the
+// kubelet stops it.
+func runIdle([]string) int {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	<-sig
+	return 0
+}

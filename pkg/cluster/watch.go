@@ -30,7 +30,18 @@ func WatchPods(ctx context.Context, cs kubernetes.Interface, namespace, selector
 	}
 	pods := map[string]*corev1.Pod{}
 	finished := false
-	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
+	// The precondition sees the synced list, so done is asked once even when no event
+	// follows (no pods at all, or all already gone).
+	pre := func(store cache.Store) (bool, error) {
+		for _, obj := range store.List() {
+			if p, ok := obj.(*corev1.Pod); ok {
+				pods[p.Name] = p
+			}
+		}
+		finished = done(pods)
+		return finished, nil
+	}
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, pre, func(ev watch.Event) (bool, error) {
 		p, ok := ev.Object.(*corev1.Pod)
 		if !ok {
 			return false, nil

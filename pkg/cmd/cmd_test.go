@@ -103,7 +103,9 @@ func TestExitCode(t *testing.T) {
 		{"failure", failed("node %s failed", "n1"), ExitFailed},
 		{"unreachable", &ExitError{Code: ExitUnreachable, Err: errors.New("down")}, ExitUnreachable},
 		{"wrapped usage error", fmt.Errorf("install: %w", usageError("bad")), ExitUsage},
-		{"plain error", errors.New("boom"), ExitFailed},
+		// Commands' own errors always carry a code (classifyErrors); a plain one can
+		// only come from cobra's command-line parsing.
+		{"plain error from cobra's parsing", errors.New(`unknown command "instal"`), ExitUsage},
 		{"API refusal at first contact", firstContact(apierrors.NewForbidden(schema.GroupResource{Resource: "nodes"}, "", errors.New("rbac"))), ExitFailed},
 		{"no answer at first contact", firstContact(errConnRefused), ExitUnreachable},
 		{"no answer, wrapped", firstContact(fmt.Errorf("listing nodes: %w", errConnRefused)), ExitUnreachable},

@@ -25,7 +25,9 @@ type ExitError struct {
 func (e *ExitError) Error() string { return e.Err.Error() }
 func (e *ExitError) Unwrap() error { return e.Err }
 
-// ExitCode maps any error Run returned to the process exit code.
+// ExitCode maps an error from executing the root command to the process exit code.
+// Every command's own errors carry a code (see classifyErrors); an error without one
+// comes from cobra's parsing of the command line, such as an unknown command.
 func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
@@ -34,7 +36,7 @@ func ExitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.Code
 	}
-	return ExitFailed
+	return ExitUsage
 }
 
 func usageError(format string, a ...any) error {

@@ -53,10 +53,16 @@ func (o *UninstallOptions) Complete(c *cobra.Command) error {
 	if err := o.completeClient(); err != nil {
 		return err
 	}
-	if c != nil && c.Flags().Changed("image") {
-		return nil
+	ctx := context.Background()
+	if c != nil {
+		if c.Flags().Changed("image") {
+			return nil
+		}
+		if c.Context() != nil {
+			ctx = c.Context()
+		}
 	}
-	ds, err := o.client.AppsV1().DaemonSets(objects.Namespace).Get(c.Context(), objects.DaemonSetName, metav1.GetOptions{})
+	ds, err := o.client.AppsV1().DaemonSets(objects.Namespace).Get(ctx, objects.DaemonSetName, metav1.GetOptions{})
 	if err == nil && len(ds.Spec.Template.Spec.InitContainers) > 0 {
 		o.Image = ds.Spec.Template.Spec.InitContainers[0].Image
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 )
 
 // ManifestName is the file, in the target directory, that lists what the installer
@@ -34,6 +36,12 @@ func readManifest(dir string) (Manifest, error) {
 	}
 	if m.Files == nil {
 		m.Files = map[string]string{}
+	}
+	for name := range m.Files {
+		// An entry like "../x" would make prune delete outside the directory.
+		if err := profile.CheckName(name); err != nil {
+			return m, fmt.Errorf("%s lists %q, which the installer never writes (%v): fix or remove the manifest by hand; no file was changed", filepath.Join(dir, ManifestName), name, err)
+		}
 	}
 	return m, nil
 }

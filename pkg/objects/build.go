@@ -50,10 +50,10 @@ func InstallerDaemonSet(c Config, mode Mode, revision string) *appsv1.DaemonSet 
 		target := "--target=/host/seccomp/" + ProfileDir
 		spec.InitContainers[0].Name = "clean"
 		spec.InitContainers[0].Args = []string{"clean", target}
-		// Nothing to watch once the files are gone; the pod just idles until the
-		// plugin deletes the DaemonSet.
+		// Nothing to watch once the files are gone; the pod idles until the plugin
+		// deletes the DaemonSet.
 		spec.Containers[0].Name = "done"
-		spec.Containers[0].Args = []string{"sync", "--source=/profiles", "--target=/tmp/unused", "--watch", "--interval=1h"}
+		spec.Containers[0].Args = []string{"idle"}
 		spec.Volumes[0].ConfigMap.Optional = boolPtr(true)
 	}
 	return &ds

@@ -72,8 +72,16 @@ func expand(path string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(matches)
-	return matches, nil
+	// Hidden files (editor locks like .#x.json) are not profiles; the installer skips
+	// them in its source too.
+	var out []string
+	for _, m := range matches {
+		if !strings.HasPrefix(filepath.Base(m), ".") {
+			out = append(out, m)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 func unwrapPathError(err error) error {

@@ -43,9 +43,13 @@ func Parse(source string, data []byte) (*Profile, error) {
 	if err := dec.Decode(&p); err != nil {
 		return nil, fmt.Errorf("%s: %s", source, describeJSONError(data, err))
 	}
-	if dec.More() {
-		line, col := position(data, int(dec.InputOffset()))
-		return nil, fmt.Errorf("%s:%d:%d: unexpected data after the profile's closing brace", source, line, col)
+	// runc and containerd read the whole file with json.Unmarshal, which refuses
+	// anything after the object; a stray '}' must fail here, not at container start.
+	end := int(dec.InputOffset())
+	if _, err := dec.Token(); err != io.EOF {
+		rest := data[end:]
+		line, col := position(data, end+len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))
+		return nil, fmt.Errorf("%s: line %d, column %d: invalid JSON: unexpected data after the profile's closing brace", source, line, col)
 	}
 	return &p, nil
 }
@@ -55,13 +59,15 @@ func describeJSONError(data []byte, err error) string {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
-		line, col := position(data, int(syntax.Offset))
+		// Offset counts the bytes read including the offending one.
+		line, col := position(data, int(syntax.Offset)-1)
 		return fmt.Sprintf("line %d, column %d: invalid JSON: %s", line, col, syntax.Error())
 	case errors.As(err, &typ):
 		line, col := position(data, int(typ.Offset))
 		return fmt.Sprintf("line %d, column %d: %s: expected %s, got JSON %s", line, col, typ.Field, typ.Type, typ.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		line, col := position(data, len(data))
+		// Point just past the last character, where the missing part should go.
+		line, col := position(data, len(bytes.TrimRight(data, " \t\r\n")))
 		return fmt.Sprintf("line %d, column %d: invalid JSON: unexpected end of file (is the file truncated?)", line, col)
 	default:
 		return "invalid JSON: " + err.Error()

@@ -95,7 +95,7 @@ func TestParseErrorsLocateTheProblem(t *testing.T) {
 		{
 			name: "second document after the profile",
 			data: "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}\n{\"defaultAction\": \"SCMP_ACT_ALLOW\"}\n",
-			want: []string{`^p\.json:2:1: `, `unexpected data after`},
+			want: []string{`^p\.json: line 2, column 1: `, `unexpected data after`},
 		},
 		{
 			// runc and containerd read the file with json.Unmarshal, which refuses this:
