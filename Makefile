@@ -13,7 +13,7 @@ GO_LDFLAGS := -s -w -X $(MODULE)/pkg/version.Version=$(VERSION)
 # Build-time packages: cgo + libseccomp for the static verifier.
 BUILD_DEPS := gcc libc6-dev libseccomp-dev pkg-config
 
-.PHONY: build plugin verifier image deps test unit e2e demo cluster-up cluster-down load-image bench vet clean
+.PHONY: krew-validate build plugin verifier image deps test unit e2e demo cluster-up cluster-down load-image bench vet clean
 
 build: plugin verifier
 
@@ -54,8 +54,11 @@ demo: plugin load-image
 # Unit tests, then the e2e suite on the real local cluster.
 test: unit e2e
 
-unit: vet
+unit: vet krew-validate
 	go test ./pkg/... ./verifier/... ./manifests/...
+
+krew-validate:
+	hack/validate-krew.sh
 
 # e2e/run.sh brings the cluster up if it is not, runs the Ginkgo suite, and takes the
 # cluster down again only if it started it.
