@@ -15,16 +15,37 @@ const (
 	ARM     Arch = "SCMP_ARCH_ARM"
 )
 
-// API (filled in by tables_*.go, families.go, exemptions.go):
-//
-//	func Arches() []Arch                         // the five above, in this order
-//	func Number(arch Arch, name string) (int, bool)
-//	func Name(arch Arch, nr int) (string, bool)
-//	func Names(arch Arch) []string               // sorted
-//	func Known(name string) bool                 // a syscall on at least one covered arch
-//	func AuditArch(arch Arch) uint32             // AUDIT_ARCH_* value of seccomp_data.arch
-//	type Family struct{ Name string; Members []string }
-//	func Families() []Family
-//	func FamilyOf(name string) (Family, bool)
-//	type Exemption struct{ Arch Arch; Name, Since, Why string }
-//	func Exempt(arch Arch, name string) (Exemption, bool)
+// X32SyscallBit is set in every x32 syscall number (__X32_SYSCALL_BIT): x32 shares
+// AUDIT_ARCH_X86_64 with x86_64, and this bit is what tells the two apart in
+// seccomp_data.nr.
+const X32SyscallBit = 0x40000000
+
+// The AUDIT_ARCH_* values (include/uapi/linux/audit.h) the kernel puts in
+// seccomp_data.arch.
+const (
+	auditArchX86_64  uint32 = 0xc000003e // EM_X86_64 | 64BIT | LE
+	auditArchI386    uint32 = 0x40000003 // EM_386 | LE
+	auditArchAArch64 uint32 = 0xc00000b7 // EM_AARCH64 | 64BIT | LE
+	auditArchARM     uint32 = 0x40000028 // EM_ARM | LE
+)
+
+// Arches returns the covered architectures: x86_64, x86, x32, aarch64, arm.
+func Arches() []Arch {
+	return []Arch{X86_64, X86, X32, AArch64, ARM}
+}
+
+// AuditArch returns the AUDIT_ARCH_* value a filter sees in seccomp_data.arch for
+// arch, or 0 for an arch the tables do not cover. x32 shares x86_64's value.
+func AuditArch(arch Arch) uint32 {
+	switch arch {
+	case X86_64, X32:
+		return auditArchX86_64
+	case X86:
+		return auditArchI386
+	case AArch64:
+		return auditArchAArch64
+	case ARM:
+		return auditArchARM
+	}
+	return 0
+}
