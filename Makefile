@@ -55,7 +55,7 @@ demo: plugin load-image
 test: unit e2e
 
 unit: vet krew-validate
-	go test ./pkg/... ./verifier/... ./manifests/...
+	go test ./pkg/... ./verifier/... ./manifests/... ./hack/...
 
 krew-validate:
 	hack/validate-krew.sh
