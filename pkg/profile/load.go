@@ -34,7 +34,7 @@ func Load(paths []string) ([]*File, []Finding, error) {
 	var errs []error
 	seen := map[string]string{}
 	for _, p := range paths {
-		names, err := expand(p)
+		names, err := Expand(p)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -60,7 +60,9 @@ func Load(paths []string) ([]*File, []Finding, error) {
 	return files, findings, errors.Join(errs...)
 }
 
-func expand(path string) ([]string, error) {
+// Expand is the profile files a path names: the file itself, or the *.json files
+// directly in a directory (not hidden ones, not subdirectories), sorted.
+func Expand(path string) ([]string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
@@ -107,6 +109,7 @@ func loadFile(path string) (*File, []Finding, error) {
 		return nil, nil, err
 	}
 	findings := Validate(p)
+	LocateFindings(findings, data)
 	for i := range findings {
 		findings[i].Path = path + ": " + findings[i].Path
 	}

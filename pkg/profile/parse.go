@@ -31,17 +31,40 @@ func Digest(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// ParseError is a profile that is not valid JSON or names a key no runtime reads. It
+// says where: the line and column (1-based, 0 when unknown) and, for a bad key, the
+// JSON path of the object that holds it.
+type ParseError struct {
+	Source string
+	Path   string // JSON path of the object with the unknown key; "" for syntax and type errors
+	Line   int
+	Column int
+	Msg    string
+
+	where string // how Error() names the place
+}
+
+func (e *ParseError) Error() string {
+	if e.where == "" {
+		return fmt.Sprintf("%s: %s", e.Source, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.Source, e.where, e.Msg)
+}
+
 // Parse decodes a profile strictly: JSON syntax and type errors carry the line and
 // column; keys that no runtime reads are errors with their JSON path, because a
-// misspelled key ("nmes") silently turns a rule into nothing.
+// misspelled key ("nmes") silently turns a rule into nothing. Errors are *ParseError.
 func Parse(source string, data []byte) (*Profile, error) {
 	if err := checkKeys(data); err != nil {
-		return nil, fmt.Errorf("%s: %w", source, err)
+		err.Source = source
+		return nil, err
 	}
 	var p Profile
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("%s: %s", source, describeJSONError(data, err))
+		pe := describeJSONError(data, err)
+		pe.Source = source
+		return nil, pe
 	}
 	// runc and containerd read the whole file with json.Unmarshal, which refuses
 	// anything after the object; a stray '}' must fail here, not at container start.
@@ -49,28 +72,35 @@ func Parse(source string, data []byte) (*Profile, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		rest := data[end:]
 		line, col := position(data, end+len(rest)-len(bytes.TrimLeft(rest, " \t\r\n")))
-		return nil, fmt.Errorf("%s: line %d, column %d: invalid JSON: unexpected data after the profile's closing brace", source, line, col)
+		return nil, atPosition(source, line, col, "invalid JSON: unexpected data after the profile's closing brace")
 	}
 	return &p, nil
 }
 
-func describeJSONError(data []byte, err error) string {
+func atPosition(source string, line, col int, msg string) *ParseError {
+	return &ParseError{Source: source, Line: line, Column: col, Msg: msg,
+		where: fmt.Sprintf("line %d, column %d", line, col)}
+}
+
+func describeJSONError(data []byte, err error) *ParseError {
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syntax):
 		// Offset counts the bytes read including the offending one.
 		line, col := position(data, int(syntax.Offset)-1)
-		return fmt.Sprintf("line %d, column %d: invalid JSON: %s", line, col, syntax.Error())
+		return atPosition("", line, col, "invalid JSON: "+syntax.Error())
 	case errors.As(err, &typ):
 		line, col := position(data, int(typ.Offset))
-		return fmt.Sprintf("line %d, column %d: %s: expected %s, got JSON %s", line, col, typ.Field, typ.Type, typ.Value)
+		return atPosition("", line, col, fmt.Sprintf("%s: expected %s, got JSON %s", typ.Field, typ.Type, typ.Value))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		// Point just past the last character, where the missing part should go.
 		line, col := position(data, len(bytes.TrimRight(data, " \t\r\n")))
-		return fmt.Sprintf("line %d, column %d: invalid JSON: unexpected end of file (is the file truncated?)", line, col)
+		return atPosition("", line, col, "invalid JSON: unexpected end of file (is the file truncated?)")
+	case errors.Is(err, io.EOF):
+		return atPosition("", 1, 1, "invalid JSON: the file is empty")
 	default:
-		return "invalid JSON: " + err.Error()
+		return &ParseError{Msg: "invalid JSON: " + err.Error()}
 	}
 }
 
@@ -89,16 +119,17 @@ var (
 		"listenerPath", "listenerMetadata", "syscalls"}
 	syscallKeys = []string{"names", "name", "action", "errnoRet", "args", "comment", "includes", "excludes"}
 	argKeys     = []string{"index", "value", "valueTwo", "op"}
+	filterKeys  = []string{"arches", "caps", "minKernel"}
 )
 
-// checkKeys reports the first key no runtime knows, with its JSON path. Syntax errors
-// are left to the decoder, which reports them with their position.
-func checkKeys(data []byte) error {
+// checkKeys reports the first key no runtime knows, with its JSON path and position.
+// Syntax errors are left to the decoder, which reports them with their position.
+func checkKeys(data []byte) *ParseError {
 	var top map[string]json.RawMessage
 	if json.Unmarshal(data, &top) != nil {
 		return nil
 	}
-	if err := unknownKey("", top, topKeys); err != nil {
+	if err := unknownKey(data, "", top, topKeys); err != nil {
 		return err
 	}
 	var rules []map[string]json.RawMessage
@@ -107,15 +138,24 @@ func checkKeys(data []byte) error {
 	}
 	for i, rule := range rules {
 		path := fmt.Sprintf("syscalls[%d]", i)
-		if err := unknownKey(path, rule, syscallKeys); err != nil {
+		if err := unknownKey(data, path, rule, syscallKeys); err != nil {
 			return err
+		}
+		for _, filter := range []string{"includes", "excludes"} {
+			var f map[string]json.RawMessage
+			if json.Unmarshal(rule[filter], &f) != nil {
+				continue
+			}
+			if err := unknownKey(data, path+"."+filter, f, filterKeys); err != nil {
+				return err
+			}
 		}
 		var args []map[string]json.RawMessage
 		if json.Unmarshal(rule["args"], &args) != nil {
 			continue
 		}
 		for j, arg := range args {
-			if err := unknownKey(fmt.Sprintf("%s.args[%d]", path, j), arg, argKeys); err != nil {
+			if err := unknownKey(data, fmt.Sprintf("%s.args[%d]", path, j), arg, argKeys); err != nil {
 				return err
 			}
 		}
@@ -123,7 +163,7 @@ func checkKeys(data []byte) error {
 	return nil
 }
 
-func unknownKey(path string, obj map[string]json.RawMessage, known []string) error {
+func unknownKey(data []byte, path string, obj map[string]json.RawMessage, known []string) *ParseError {
 	var keys []string
 	for k := range obj {
 		if !slices.Contains(known, k) {
@@ -138,5 +178,7 @@ func unknownKey(path string, obj map[string]json.RawMessage, known []string) err
 	if where == "" {
 		where = "top level"
 	}
-	return fmt.Errorf("%s: unknown key %q (known keys: %s); fix the spelling or remove it", where, keys[0], strings.Join(known, ", "))
+	line, col, _ := NewPositions(data).Nearest(joinKey(path, keys[0]))
+	return &ParseError{Path: path, Line: line, Column: col, where: where,
+		Msg: fmt.Sprintf("unknown key %q (known keys: %s); fix the spelling or remove it", keys[0], strings.Join(known, ", "))}
 }

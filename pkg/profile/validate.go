@@ -6,28 +6,58 @@ import (
 	"strings"
 )
 
-// Severity orders findings: an Error blocks install, a Warning is printed.
+// Severity orders findings: an Error blocks install, a Warning is printed, an Info
+// is a fact worth knowing that needs no change.
 type Severity string
 
 const (
 	Error   Severity = "error"
 	Warning Severity = "warning"
+	Info    Severity = "info"
 )
 
-// Finding is one problem in a profile, located by its JSON path, with what to do.
+// Finding is one problem in a profile, located by its JSON path (and, when the source
+// bytes are known, its line and column), with what to do.
 type Finding struct {
 	Severity Severity `json:"severity"`
-	Path     string   `json:"path"`
-	Message  string   `json:"message"`
-	Fix      string   `json:"fix,omitempty"`
+	// File is the profile's source, set by lint; Load keeps the file in Path instead.
+	File    string `json:"file,omitempty"`
+	Path    string `json:"path"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"`
 }
 
+// String is `file:line:col: path: message; fix` when the file is known, else
+// `path (line L, column C): message; fix`.
 func (f Finding) String() string {
-	s := fmt.Sprintf("%s: %s", f.Path, f.Message)
+	parts := make([]string, 0, 4)
+	switch {
+	case f.File != "" && f.Line > 0:
+		parts = append(parts, fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column))
+	case f.File != "":
+		parts = append(parts, f.File)
+	}
+	switch {
+	case f.File == "" && f.Line > 0:
+		parts = append(parts, fmt.Sprintf("%s (line %d, column %d)", f.Path, f.Line, f.Column))
+	case f.Path != "":
+		parts = append(parts, f.Path)
+	}
+	s := strings.Join(append(parts, f.Message), ": ")
 	if f.Fix != "" {
 		s += "; " + f.Fix
 	}
 	return s
+}
+
+// LocateFindings fills in the line and column of each finding from the profile's bytes.
+func LocateFindings(findings []Finding, data []byte) {
+	ps := NewPositions(data)
+	for i := range findings {
+		findings[i].Line, findings[i].Column, _ = ps.Nearest(findings[i].Path)
+	}
 }
 
 // Validate checks what runc would refuse at container start (unknown actions,
@@ -49,7 +79,11 @@ func Validate(p *Profile) []Finding {
 		checkAction("defaultAction", p.DefaultAction)
 	}
 	for i, a := range p.Architectures {
-		if !slices.Contains(KnownArches, a) {
+		switch {
+		case a == "SCMP_ARCH_NATIVE":
+			add(Error, fmt.Sprintf("architectures[%d]", i), "SCMP_ARCH_NATIVE is not accepted by runc: the container would fail to start",
+				"name the architecture, e.g. SCMP_ARCH_X86_64 or SCMP_ARCH_AARCH64 (the node's own arch is always filtered anyway)")
+		case !slices.Contains(KnownArches, a):
 			add(Error, fmt.Sprintf("architectures[%d]", i), fmt.Sprintf("unknown architecture %q", a), "use one of: "+strings.Join(KnownArches, ", "))
 		}
 	}
@@ -87,14 +121,19 @@ func Validate(p *Profile) []Finding {
 				add(Error, argPath+".index", fmt.Sprintf("argument index %d out of range", arg.Index), "syscalls have arguments 0 to 5")
 			}
 		}
-		if rule.Action == p.DefaultAction && sameErrno(rule.ErrnoRet, p.DefaultErrnoRet) {
+		if rule.Action == p.DefaultAction && sameData(rule.Action, rule.ErrnoRet, p.DefaultErrnoRet) {
 			add(Warning, path, fmt.Sprintf("the rule's action %s equals the default action: runtimes skip it", rule.Action), "remove the rule")
 		}
 	}
 	return out
 }
 
-func sameErrno(a, b *uint) bool {
+// sameData says whether two actions of kind action carry the same return data, the way
+// runc compares a rule with the default: only ERRNO and TRACE carry it (EPERM unset).
+func sameData(action string, a, b *uint) bool {
+	if action != "SCMP_ACT_ERRNO" && action != "SCMP_ACT_TRACE" {
+		return true
+	}
 	return errnoOr(a) == errnoOr(b)
 }
 

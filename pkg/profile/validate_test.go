@@ -119,6 +119,9 @@ func TestValidateInlineProfiles(t *testing.T) {
 		{"allow rule under allow default", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ALLOW"}]}`, Warning, "syscalls[0]", "default action"},
 		{"errno rule with EPERM equals the implicit EPERM default", `{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}`, Warning, "syscalls[0]", "default action"},
 		{"errno rule with another errno than the default is not redundant", `{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1, "syscalls": [{"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}`, "", "syscalls[0]", ""},
+		{"SCMP_ARCH_NATIVE is refused by runc", `{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_NATIVE"]}`, Error, "architectures[0]", "not accepted by runc"},
+		{"allow rule with an errnoRet under an allow default is still skipped", `{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_ALLOW", "errnoRet": 5}]}`, Warning, "syscalls[0]", "default action"},
+		{"trace rule with another message than the default is not redundant", `{"defaultAction": "SCMP_ACT_TRACE", "syscalls": [{"names": ["chmod"], "action": "SCMP_ACT_TRACE", "errnoRet": 5}]}`, "", "syscalls[0]", ""},
 		{"notify with a listener is fine", `{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "/run/agent.sock", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}]}`, "", "syscalls[0].action", ""},
 	}
 	for _, tt := range tests {
