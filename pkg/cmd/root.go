@@ -34,6 +34,7 @@ Exit codes: 0 all verified, 1 some node or profile failed, 2 usage or input erro
 		NewCmdVerify(configFlags, streams),
 		NewCmdUninstall(configFlags, streams),
 		NewCmdVersion(streams),
+		NewCmdLint(streams),
 	)
 	classifyErrors(root)
 	return root
