@@ -5,6 +5,7 @@
 //	clean --target DIR                          uninstaller: remove the files the installer wrote
 //	check --source DIR --installed DIR          verifier: compare installed files, load each through libseccomp
 //	probe --profile NAME --source FILE          runs under a runtime-applied profile and reports what it sees
+//	local FILE...                               the whole engine on this machine, for `verify --local`
 //	idle                                        waits for SIGTERM (the uninstaller's main container)
 //
 // It needs no API access: inputs are mounted files, results are printed as JSON on stdout.
@@ -23,12 +24,14 @@ var modes = map[string]func(args []string) int{
 	"check":       runCheck,
 	"probe":       runProbe,
 	loadChildMode: runLoadChild,
+	"idle":        runIdle,
+	"local":       runLocal,
 	"version":     runVersion,
 }
 
 func main() {
 	if len(os.Args) < 2 || modes[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: verifier {sync|clean|check|probe|version} [flags]")
+		fmt.Fprintln(os.Stderr, "usage: verifier {sync|clean|check|probe|local|idle|version} [flags]")
 		os.Exit(2)
 	}
 	os.Exit(modes[os.Args[1]](os.Args[2:]))
