@@ -27,6 +27,11 @@ import (
 type VerifyOptions struct {
 	clusterOptions
 	Output string
+
+	// Local runs the engine on this machine on LocalFiles, without a cluster.
+	Local      bool
+	LocalFiles []string
+	Verifier   string
 }
 
 // NewCmdVerify is `kubectl seccomp verify`.
@@ -39,9 +44,19 @@ func NewCmdVerify(configFlags *genericclioptions.ConfigFlags, streams genericioo
 installed file with the source and loads it through the node's libseccomp; one "probe"
 container per profile is started by the container runtime under that profile and
 reports whether a filter is in force and what chmod(2) returns. The pods are deleted
-afterwards. Exit code 0 when every node passes every check, 1 otherwise.`,
-		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error {
+afterwards. Exit code 0 when every node passes every check, 1 otherwise.
+
+With --local FILE..., no cluster is used: the verifier engine runs on this Linux
+machine. It lints each profile, compiles it with this machine's libseccomp, simulates
+the BPF on every syscall of every architecture (plus boundary argument values) and
+compares with what the JSON intends, then probes every vector live in a child process
+behind a shadow filter, so that no probed syscall ever runs.`,
+		Example: `  kubectl seccomp verify
+  kubectl seccomp verify -o json
+  kubectl seccomp verify --local deny-chmod.json --verifier bin/verifier`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			o.LocalFiles = args
 			if err := o.Complete(); err != nil {
 				return err
 			}
@@ -52,12 +67,19 @@ afterwards. Exit code 0 when every node passes every check, 1 otherwise.`,
 		},
 	}
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, json or yaml")
+	cmd.Flags().BoolVar(&o.Local, "local", false, "verify the profile files given as arguments on this Linux machine, without a cluster")
+	cmd.Flags().StringVar(&o.Verifier, "verifier", "", "the verifier binary for --local (default: $"+verifierEnv+", kubectl-seccomp-verifier on PATH, or verifier beside the plugin)")
 	o.addFlags(cmd, 2*time.Minute)
 	return cmd
 }
 
-// Complete builds the client.
-func (o *VerifyOptions) Complete() error { return o.completeClient() }
+// Complete builds the client; --local needs none.
+func (o *VerifyOptions) Complete() error {
+	if o.Local {
+		return nil
+	}
+	return o.completeClient()
+}
 
 // Validate checks the flags.
 func (o *VerifyOptions) Validate() error {
@@ -66,11 +88,22 @@ func (o *VerifyOptions) Validate() error {
 	default:
 		return usageError("--output %q is not supported: use table, json or yaml", o.Output)
 	}
+	switch {
+	case o.Local && len(o.LocalFiles) == 0:
+		return usageError("verify --local needs profile files: kubectl seccomp verify --local FILE...")
+	case o.Local:
+		return nil
+	case len(o.LocalFiles) > 0:
+		return usageError("verify checks what is installed and takes no arguments (got %v); to verify files on this machine use --local", o.LocalFiles)
+	}
 	return o.validate()
 }
 
 // Run verifies every node and prints the verdicts.
 func (o *VerifyOptions) Run(ctx context.Context) error {
+	if o.Local {
+		return o.runLocal(ctx)
+	}
 	nodes, err := cluster.Nodes(ctx, o.client)
 	if err != nil {
 		return firstContact(err)
@@ -258,21 +291,25 @@ func (o *VerifyOptions) deletePods(selector string) {
 }
 
 func (o *VerifyOptions) print(s report.Summary) error {
-	switch o.Output {
-	case "json":
-		enc := json.NewEncoder(o.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
-	case "yaml":
-		data, err := yaml.Marshal(s)
+	if o.Output == "table" {
+		return report.WriteTable(o.Out, s)
+	}
+	return o.printStructured(s)
+}
+
+// printStructured prints v as -o json or -o yaml.
+func (o *VerifyOptions) printStructured(v any) error {
+	if o.Output == "yaml" {
+		data, err := yaml.Marshal(v)
 		if err != nil {
 			return err
 		}
 		_, err = o.Out.Write(data)
 		return err
-	default:
-		return report.WriteTable(o.Out, s)
 	}
+	enc := json.NewEncoder(o.Out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func notVerified(node string, files []*profile.File, why string) []report.NodeResult {

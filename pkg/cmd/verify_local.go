@@ -1,0 +1,83 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
+)
+
+// verifierEnv names the verifier binary for `verify --local` when no flag does.
+const verifierEnv = "KUBECTL_SECCOMP_VERIFIER"
+
+// runLocal proves profile files on this machine with the verifier binary: the plugin
+// is pure Go, the engine needs cgo and libseccomp, so it runs as a child process.
+func (o *VerifyOptions) runLocal(ctx context.Context) error {
+	if runtime.GOOS != "linux" {
+		return usageError("verify --local runs the engine on this machine's kernel, so it needs Linux; use `kubectl seccomp lint` here, or `verify` against a cluster")
+	}
+	for _, f := range o.LocalFiles {
+		if _, err := os.Stat(f); err != nil {
+			return usageError("%v", err)
+		}
+	}
+	bin, err := o.verifierBinary()
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, bin, append([]string{"local"}, o.LocalFiles...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	var proofs []report.Proof
+	if err := json.Unmarshal(stdout.Bytes(), &proofs); err != nil {
+		return failed("the verifier %s failed (%v): %s", bin, runErr, bytes.TrimSpace(stderr.Bytes()))
+	}
+	if err := o.printProofs(proofs); err != nil {
+		return err
+	}
+	var bad []string
+	for _, p := range proofs {
+		if !p.Loads().OK || !p.Simulated().OK || p.LiveProven().Ran && !p.LiveProven().OK || p.HasLintErrors() {
+			bad = append(bad, p.Profile)
+		}
+	}
+	if len(bad) > 0 {
+		return failed("verification failed for %v", bad)
+	}
+	return nil
+}
+
+// verifierBinary finds the verifier: --verifier, $KUBECTL_SECCOMP_VERIFIER,
+// kubectl-seccomp-verifier on PATH, or `verifier` beside the plugin (bin/ of a build).
+func (o *VerifyOptions) verifierBinary() (string, error) {
+	if o.Verifier != "" {
+		return o.Verifier, nil
+	}
+	if p := os.Getenv(verifierEnv); p != "" {
+		return p, nil
+	}
+	if p, err := exec.LookPath("kubectl-seccomp-verifier"); err == nil {
+		return p, nil
+	}
+	if self, err := os.Executable(); err == nil {
+		p := filepath.Join(filepath.Dir(self), "verifier")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", usageError("verify --local needs the verifier binary (Linux, cgo + libseccomp): build it with `make verifier` and pass --verifier bin/verifier, set %s, or put it on PATH as kubectl-seccomp-verifier", verifierEnv)
+}
+
+func (o *VerifyOptions) printProofs(proofs []report.Proof) error {
+	switch o.Output {
+	case "json", "yaml":
+		return o.printStructured(proofs)
+	}
+	return report.WriteProofs(o.Out, proofs)
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/lint"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/syscalls"
+	"github.com/kubectl-seccomp/kubectl-seccomp/verifier/engine"
+	"github.com/kubectl-seccomp/kubectl-seccomp/verifier/live"
+)
+
+// prove runs the whole engine on one profile: lint, then compile + simulate with
+// this machine's libseccomp, then the live probes of every vector this CPU can issue.
+func prove(name string, data []byte) report.Proof {
+	start := time.Now()
+	native := engine.NativeArch()
+	proof := report.Proof{Profile: name, Kernel: kernelRelease()}
+	proof.Findings = lint.Lint(name, data, lint.Options{NodeArches: []syscalls.Arch{native}})
+
+	static := engine.Static(name, data, engine.Options{Native: native})
+	proof.Static = static.Report
+	proof.Timings.StaticMs = msSince(start)
+
+	liveStart := time.Now()
+	proof.Live = proveLive(static)
+	proof.Timings.LiveMs = msSince(liveStart)
+	proof.Timings.TotalMs = msSince(start)
+	return proof
+}
+
+// proveLive probes the exact program the simulation ran and compares, vector by
+// vector, what the kernel did with what the simulation said.
+func proveLive(static *engine.Result) report.LiveReport {
+	var lr report.LiveReport
+	if static.Report.Error != "" || len(static.Program) == 0 {
+		lr.Error = "nothing to probe: the profile did not compile"
+		return lr
+	}
+	results, err := live.Probe(static.Program, static.Vectors)
+	if err != nil {
+		lr.Error = err.Error()
+		return lr
+	}
+	exempt := map[string]bool{}
+	for i, r := range results {
+		sim := static.Simulated[i]
+		obs := r.Observed
+		if obs.Kind == live.KindNotProbed {
+			lr.NotProbed++
+			continue
+		}
+		lr.Probed++
+		if obs.Exemption != "" && !exempt[r.Vector.Name] {
+			exempt[r.Vector.Name] = true
+			lr.Exempt = append(lr.Exempt, fmt.Sprintf("%s on %s: %s", r.Vector.Name, r.Vector.Arch, obs.Exemption))
+		}
+		agree, note := live.Compare(sim, obs)
+		if agree {
+			lr.Agree++
+			if sim.Action == "SCMP_ACT_LOG" || sim.Action == "SCMP_ACT_TRACE" || sim.Action == "SCMP_ACT_NOTIFY" {
+				lr.SimulationOnly++
+			}
+			continue
+		}
+		lr.Disagreements = append(lr.Disagreements, report.LiveDisagreement{
+			Vector: r.Vector, Simulated: sim, Observed: obs.String(),
+			Explained: obs.Exemption != "", Note: note,
+		})
+	}
+	return lr
+}
+
+func msSince(t time.Time) float64 { return float64(time.Since(t).Microseconds()) / 1000 }
