@@ -14,9 +14,12 @@ type Outcome struct {
 
 // Intended reads the profile's own JSON, independently of libseccomp, and says what
 // it means for syscall name when called with arguments no condition matches.
-// A later unconditional rule for the same name is what libseccomp keeps too.
+// When several unconditional rules name the syscall, the first one that differs from
+// the default decides: runc skips rules equal to the default, and libseccomp keeps
+// the first rule for a syscall and ignores later ones (lint reports the conflict).
 func (p *Profile) Intended(name string) Outcome {
-	out := Outcome{Action: p.DefaultAction, Errno: errnoFor(p.DefaultAction, p.DefaultErrnoRet)}
+	def := Outcome{Action: p.DefaultAction, Errno: errnoFor(p.DefaultAction, p.DefaultErrnoRet)}
+	out, decided := def, false
 	for _, rule := range p.Syscalls {
 		if !slices.Contains(rule.Names, name) {
 			continue
@@ -25,8 +28,10 @@ func (p *Profile) Intended(name string) Outcome {
 			out.Conditional = true
 			continue
 		}
-		out.Action = rule.Action
-		out.Errno = errnoFor(rule.Action, rule.ErrnoRet)
+		o := Outcome{Action: rule.Action, Errno: errnoFor(rule.Action, rule.ErrnoRet)}
+		if !decided && o != def {
+			out.Action, out.Errno, decided = o.Action, o.Errno, true
+		}
 	}
 	return out
 }

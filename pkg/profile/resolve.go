@@ -154,7 +154,9 @@ type Intent struct {
 
 // Intended reads the resolved rules the way Profile.Intended reads the JSON.
 func (r Resolved) Intended(name string) Intent {
-	out := Intent{Outcome: Outcome{Action: r.DefaultAction, Errno: errnoOf(r.DefaultAction, r.DefaultErrno)}, Rule: -1}
+	// As Profile.Intended: the first unconditional rule that differs from the default.
+	def := Outcome{Action: r.DefaultAction, Errno: errnoOf(r.DefaultAction, r.DefaultErrno)}
+	out := Intent{Outcome: def, Rule: -1}
 	for _, rule := range r.Rules {
 		if !slices.Contains(rule.Names, name) {
 			continue
@@ -163,7 +165,10 @@ func (r Resolved) Intended(name string) Intent {
 			out.Conditional = true
 			continue
 		}
-		out.Action, out.Errno, out.Rule = rule.Action, errnoOf(rule.Action, rule.Errno), rule.Index
+		o := Outcome{Action: rule.Action, Errno: errnoOf(rule.Action, rule.Errno)}
+		if out.Rule < 0 && o != def {
+			out.Action, out.Errno, out.Rule = o.Action, o.Errno, rule.Index
+		}
 	}
 	return out
 }
