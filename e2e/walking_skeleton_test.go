@@ -74,7 +74,8 @@ var _ = Describe("install, verify and uninstall deny-chmod.json", Ordered, func(
 			Expect(res.Profile).To(Equal("deny-chmod.json"))
 			Expect(res.Installed.OK).To(BeTrue(), "%s installed: %s", res.Node, res.Installed.Detail)
 			Expect(res.Loads.OK).To(BeTrue(), "%s loads: %s", res.Node, res.Loads.Detail)
-			Expect(res.Loads.Detail).To(ContainSubstring("EPERM"))
+			Expect(res.Loads.Detail).To(ContainSubstring("chmod: errno EPERM (1)"))
+			Expect(res.Simulated.OK).To(BeTrue(), "%s simulated: %s", res.Node, res.Simulated.Detail)
 			Expect(res.Enforced.OK).To(BeTrue(), "%s enforced: %s", res.Node, res.Enforced.Detail)
 			Expect(res.Enforced.Detail).To(ContainSubstring("Seccomp: 2"))
 			Expect(res.Enforced.Detail).To(ContainSubstring("EPERM"))
@@ -85,9 +86,11 @@ var _ = Describe("install, verify and uninstall deny-chmod.json", Ordered, func(
 	It("prints the per-node table", func() {
 		r := plugin("verify", "--image", image)
 		Expect(r.Code).To(Equal(0), r.Stdout+r.Stderr)
-		Expect(r.Stdout).To(MatchRegexp(`NODE\s+PROFILE\s+INSTALLED\s+LOADS\s+ENFORCED\s+DETAIL`))
-		Expect(r.Stdout).To(MatchRegexp(`(?m)^node1\s+deny-chmod.json\s+ok\s+ok\s+ok`))
-		Expect(r.Stdout).To(MatchRegexp(`(?m)^node2\s+deny-chmod.json\s+ok\s+ok\s+ok`))
+		Expect(r.Stdout).To(MatchRegexp(`NODE\s+PROFILE\s+INSTALLED\s+LOADS\s+SIMULATED\s+ENFORCED\s+DETAIL`))
+		Expect(r.Stdout).To(MatchRegexp(`(?m)^node1\s+deny-chmod.json\s+ok\s+ok\s+ok\s+ok`))
+		Expect(r.Stdout).To(MatchRegexp(`(?m)^node2\s+deny-chmod.json\s+ok\s+ok\s+ok\s+ok`))
+		// The origin profile passes, and the admin is told what it does not stop.
+		Expect(r.Stdout).To(MatchRegexp(`denies chmod, but fchmod, fchmodat and fchmodat2 stay allowed`))
 	})
 
 	It("fails for node2 only, with the reason, when node2's file is removed", func() {
@@ -135,5 +138,32 @@ var _ = Describe("install, verify and uninstall deny-chmod.json", Ordered, func(
 			Expect(names).To(ConsistOf("admin-own.json"), "on %s only the foreign file may remain, found %s", node, strings.Join(names, ", "))
 		}
 		expectForeignFilesUntouched()
+	})
+})
+
+// The fixed profile of the cases: the whole chmod family denied, so that what
+// coreutils' `chmod` issues (fchmodat) fails under the runtime too.
+var _ = Describe("install and verify the chmod family profile", Ordered, func() {
+	AfterAll(func() {
+		Expect(plugin("uninstall").Code).To(Equal(0))
+	})
+
+	It("proves fchmodat denied under the runtime for deny-chmod-family.json", func() {
+		r := plugin("install", "-f", filepath.Join(repoRoot, "examples"), "--image", image)
+		Expect(r.Code).To(Equal(0), r.Stderr)
+		s, r := verifyJSON()
+		Expect(r.Code).To(Equal(0), r.Stdout+r.Stderr)
+		Expect(s.Results).To(HaveLen(4))
+		for _, res := range s.Results {
+			Expect(res.Passed()).To(BeTrue(), "%+v", res)
+			switch res.Profile {
+			case "deny-chmod-family.json":
+				Expect(res.Enforced.Detail).To(ContainSubstring("fchmodat(2) returned EPERM (1) under the runtime filter"))
+				Expect(res.Loads.Detail).To(ContainSubstring("fchmodat: errno EPERM (1)"))
+				Expect(res.Loads.Detail).To(ContainSubstring("fchmodat2: errno EPERM (1)"))
+			case "deny-chmod.json":
+				Expect(res.Enforced.Detail).To(ContainSubstring("fchmodat(2) allowed under the runtime filter, as the profile intends"))
+			}
+		}
 	})
 })

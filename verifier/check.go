@@ -9,12 +9,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/installer"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
+	"github.com/kubectl-seccomp/kubectl-seccomp/verifier/engine"
 )
 
 // runCheck compares each installed file with its source and loads the installed one
@@ -33,7 +35,7 @@ func runCheck(args []string) int {
 		fmt.Fprintln(os.Stderr, "check:", err)
 		return 1
 	}
-	rep := report.CheckReport{Version: report.Version, Libseccomp: libseccompVersion(), Kernel: kernelRelease()}
+	rep := report.CheckReport{Version: report.Version, Libseccomp: engine.LibseccompVersion(), Kernel: kernelRelease()}
 	var names []string
 	for n := range files {
 		names = append(names, n)
@@ -56,10 +58,12 @@ func checkOne(name string, source []byte, dir string) report.ProfileChecks {
 	case errors.Is(err, fs.ErrNotExist):
 		pc.Installed = report.Fail("file missing on the node: " + hostPath(path))
 		pc.Loads = report.Skip("nothing to load: the file is missing")
+		pc.Simulated = report.Skip("nothing to simulate: the file is missing")
 		return pc
 	case err != nil:
 		pc.Installed = report.Fail("cannot read " + hostPath(path) + ": " + err.Error())
 		pc.Loads = report.Skip("nothing to load: the file cannot be read")
+		pc.Simulated = report.Skip("nothing to simulate: the file cannot be read")
 		return pc
 	}
 	pc.NodeDigest = profile.Digest(data)
@@ -69,8 +73,46 @@ func checkOne(name string, source []byte, dir string) report.ProfileChecks {
 		pc.Installed = report.Fail(fmt.Sprintf("the node's file differs from the source (node sha256 %s, source %s): run `kubectl seccomp install` again", pc.NodeDigest[:12], pc.SourceDigest[:12]))
 	}
 	// The installed file is what the runtime will load, so that is the one to prove.
-	pc.Loads = loadInChild(path)
+	proof := prove(name, data)
+	pc.Loads, pc.Simulated = loadsCheck(proof), simulatedCheck(proof)
+	pc.Notes = report.ProofNotes(proof)
+	pc.Proof = &proof
 	return pc
+}
+
+// loadsCheck: this node's libseccomp compiled the profile within the kernel's limit,
+// and the kernel accepted the program in the probe child.
+func loadsCheck(p report.Proof) report.Check {
+	if c := p.Loads(); !c.OK {
+		return c
+	}
+	if p.Live.Error != "" {
+		return report.Skip("compiled, but not loaded in a probe child: " + p.Live.Error)
+	}
+	detail := fmt.Sprintf("libseccomp %s compiled %d BPF instructions; loaded in a probe child", p.Static.Libseccomp, p.Static.Instructions)
+	if len(p.Live.Denied) > 0 {
+		detail += ": " + strings.Join(p.Live.Denied, ", ")
+	}
+	return report.Pass(detail)
+}
+
+// simulatedCheck: every vector got what the JSON intends (or a known cause says why
+// not), and the kernel did live what the simulation said (or an exemption says why not).
+func simulatedCheck(p report.Proof) report.Check {
+	if c := p.Simulated(); !c.OK {
+		if c.Ran {
+			return report.Fail(fmt.Sprintf("%d of %d vectors differ from the JSON with no known cause", p.Static.Unexplained, p.Static.Vectors))
+		}
+		return c
+	}
+	detail := fmt.Sprintf("%d vectors simulated, %d differ from the JSON, all explained", p.Static.Vectors, len(p.Static.Mismatches))
+	if c := p.LiveProven(); c.Ran && !c.OK {
+		return report.Fail(detail + "; but live probes disagree with the simulation, unexplained")
+	}
+	if p.Live.Error == "" {
+		detail += fmt.Sprintf("; %d of %d probed live agree", p.Live.Agree, p.Live.Probed)
+	}
+	return report.Pass(detail)
 }
 
 // hostPath names the file as the admin sees it on the node, not as mounted here.

@@ -19,14 +19,13 @@ import (
 )
 
 var modes = map[string]func(args []string) int{
-	"sync":        runSync,
-	"clean":       runClean,
-	"check":       runCheck,
-	"probe":       runProbe,
-	loadChildMode: runLoadChild,
-	"idle":        runIdle,
-	"local":       runLocal,
-	"version":     runVersion,
+	"sync":    runSync,
+	"clean":   runClean,
+	"check":   runCheck,
+	"probe":   runProbe,
+	"idle":    runIdle,
+	"local":   runLocal,
+	"version": runVersion,
 }
 
 func main() {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
 )
 
@@ -57,4 +58,12 @@ func seccompMode() (string, error) {
 		}
 	}
 	return "", fmt.Errorf("/proc/self/status has no Seccomp line: kernel without seccomp?")
+}
+
+func readProfile(path string) (*profile.Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return profile.Parse(path, data)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/lint"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/syscalls"
 	"github.com/kubectl-seccomp/kubectl-seccomp/verifier/engine"
@@ -24,7 +25,7 @@ func prove(name string, data []byte) report.Proof {
 	proof.Timings.StaticMs = msSince(start)
 
 	liveStart := time.Now()
-	proof.Live = proveLive(static)
+	proof.Live = proveLive(static, restrictedNames(name, data))
 	proof.Timings.LiveMs = msSince(liveStart)
 	proof.Timings.TotalMs = msSince(start)
 	return proof
@@ -32,7 +33,7 @@ func prove(name string, data []byte) report.Proof {
 
 // proveLive probes the exact program the simulation ran and compares, vector by
 // vector, what the kernel did with what the simulation said.
-func proveLive(static *engine.Result) report.LiveReport {
+func proveLive(static *engine.Result, restricted map[string]bool) report.LiveReport {
 	var lr report.LiveReport
 	if static.Report.Error != "" || len(static.Program) == 0 {
 		lr.Error = "nothing to probe: the profile did not compile"
@@ -56,6 +57,9 @@ func proveLive(static *engine.Result) report.LiveReport {
 			exempt[r.Vector.Name] = true
 			lr.Exempt = append(lr.Exempt, fmt.Sprintf("%s on %s: %s", r.Vector.Name, r.Vector.Arch, obs.Exemption))
 		}
+		if restricted[r.Vector.Name] && r.Vector.Arch == static.Report.Native && r.Vector.Why == "" && len(lr.Denied) < maxDenied {
+			lr.Denied = append(lr.Denied, r.Vector.Name+": "+obs.String())
+		}
 		agree, note := live.Compare(sim, obs)
 		if agree {
 			lr.Agree++
@@ -73,3 +77,25 @@ func proveLive(static *engine.Result) report.LiveReport {
 }
 
 func msSince(t time.Time) float64 { return float64(time.Since(t).Microseconds()) / 1000 }
+
+// maxDenied bounds the live examples a report carries; the counts cover the rest.
+const maxDenied = 8
+
+// restrictedNames are the syscalls the profile names in rules that do not allow:
+// the ones an admin wrote the profile for, shown with what they got live.
+func restrictedNames(name string, data []byte) map[string]bool {
+	out := map[string]bool{}
+	p, err := profile.Parse(name, data)
+	if err != nil {
+		return out
+	}
+	for _, rule := range p.Syscalls {
+		if profile.Allows(rule.Action) {
+			continue
+		}
+		for _, n := range rule.Names {
+			out[n] = true
+		}
+	}
+	return out
+}

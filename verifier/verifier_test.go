@@ -9,83 +9,90 @@ import (
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 )
 
-// TestMain lets the test binary act as the load child: loadInChild re-executes
-// /proc/self/exe, which under `go test` is this binary.
-func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == loadChildMode {
-		os.Exit(runLoadChild(os.Args[2:]))
-	}
-	os.Exit(m.Run())
-}
-
-func writeProfile(t *testing.T, name, body string) string {
+func readTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func TestLoadInChildProvesChmodDenied(t *testing.T) {
-	path := writeProfile(t, "deny-chmod.json", `{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X86","SCMP_ARCH_X32"],"syscalls":[{"names":["chmod"],"action":"SCMP_ACT_ERRNO"}]}`)
-	c := loadInChild(path)
-	if !c.OK || !strings.Contains(c.Detail, "EPERM") {
-		t.Fatalf("want chmod proven EPERM, got %+v", c)
-	}
-}
-
-func TestLoadInChildFailsWhenErrnoDiffers(t *testing.T) {
-	// The file says errnoRet 13 for chmod; a profile that allows chmod must not pass
-	// as "denied", and a denied one with another errno must name both.
-	path := writeProfile(t, "eacces.json", `{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmod"],"action":"SCMP_ACT_ERRNO","errnoRet":13}]}`)
-	c := loadInChild(path)
-	if !c.OK || !strings.Contains(c.Detail, "EACCES") {
-		t.Fatalf("want chmod proven EACCES, got %+v", c)
-	}
-}
-
-func TestLoadInChildReportsUnknownNames(t *testing.T) {
-	path := writeProfile(t, "typo.json", `{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["chmodx","chmod"],"action":"SCMP_ACT_ERRNO"}]}`)
-	c := loadInChild(path)
-	if !c.OK {
-		t.Fatalf("chmod is still denied, want pass: %+v", c)
-	}
-	if !strings.Contains(c.Detail, "chmodx") {
-		t.Fatalf("want the unknown name chmodx reported, got %q", c.Detail)
-	}
-}
-
-func TestCompileSkipsRulesEqualToDefault(t *testing.T) {
-	p, err := profile.Parse("redundant", []byte(`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"},{"names":["bdflush"],"action":"SCMP_ACT_ERRNO"}]}`))
+	data, err := os.ReadFile(filepath.Join("..", "pkg", "profile", "testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := compile(p)
-	if err != nil {
-		t.Fatalf("a rule equal to the default must be skipped, not fail: %v", err)
-	}
-	defer c.filter.Release()
-	if len(c.skipped) != 1 || c.skipped[0] != "syscalls[1]" {
-		t.Fatalf("want syscalls[1] skipped, got %v", c.skipped)
-	}
+	return data
 }
 
-func TestCompileRefusesUnknownAction(t *testing.T) {
-	p := &profile.Profile{DefaultAction: "SCMP_ACT_ALLOW", Syscalls: []profile.Syscall{{Names: []string{"chmod"}, Action: "SCMP_ACT_DENY"}}}
-	if _, err := compile(p); err == nil || !strings.Contains(err.Error(), "syscalls[0].action") {
-		t.Fatalf("want an error naming syscalls[0].action, got %v", err)
-	}
-}
-
-func TestCompileSameArgumentConditionsAsSeparateRules(t *testing.T) {
-	p, err := profile.Parse("args", []byte(`{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["personality"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":8,"op":"SCMP_CMP_NE"},{"index":0,"value":131072,"op":"SCMP_CMP_NE"}]}]}`))
-	if err != nil {
+// What the check container says of deny-chmod.json on this node: it loads, chmod is
+// proven EPERM live, the simulation agrees, and the half-open chmod family is named.
+func TestCheckOneProvesDenyChmod(t *testing.T) {
+	data := readTestdata(t, "deny-chmod.json")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "deny-chmod.json"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := compile(p)
-	if err != nil {
-		t.Fatalf("two conditions on argument 0 must compile (as runc does): %v", err)
+	pc := checkOne("deny-chmod.json", data, dir)
+	if !pc.Installed.OK {
+		t.Errorf("installed: %+v", pc.Installed)
 	}
-	c.filter.Release()
+	if !pc.Loads.OK || !strings.Contains(pc.Loads.Detail, "chmod: errno EPERM (1)") {
+		t.Errorf("loads must prove chmod EPERM live, got %+v", pc.Loads)
+	}
+	if !pc.Simulated.OK {
+		t.Errorf("simulated: %+v", pc.Simulated)
+	}
+	notes := strings.Join(pc.Notes, "\n")
+	for _, want := range []string{"fchmod", "fchmodat", "fchmodat2"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes must say %s stays allowed:\n%s", want, notes)
+		}
+	}
+}
+
+func TestCheckOneReportsMissingAndDriftedFiles(t *testing.T) {
+	data := readTestdata(t, "deny-chmod.json")
+	dir := t.TempDir()
+	pc := checkOne("deny-chmod.json", data, dir)
+	if pc.Installed.OK || !strings.Contains(pc.Installed.Detail, "file missing") || pc.Loads.Ran {
+		t.Errorf("missing file: want installed FAIL and loads not run, got %+v / %+v", pc.Installed, pc.Loads)
+	}
+	drifted := []byte(strings.Replace(string(data), "chmod", "chown", 1))
+	if err := os.WriteFile(filepath.Join(dir, "deny-chmod.json"), drifted, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pc = checkOne("deny-chmod.json", data, dir)
+	if pc.Installed.OK || !strings.Contains(pc.Installed.Detail, "differs from the source") {
+		t.Errorf("drifted file: want installed FAIL naming the difference, got %+v", pc.Installed)
+	}
+}
+
+// clone3-enosys: the exact errnos, not just "denied".
+func TestProveExactErrnos(t *testing.T) {
+	proof := prove("clone3-enosys.json", readTestdata(t, "clone3-enosys.json"))
+	denied := strings.Join(proof.Live.Denied, ", ")
+	for _, want := range []string{"clone3: errno ENOSYS (38)", "mkdir: errno EACCES (13)", "mkdirat: errno EACCES (13)"} {
+		if !strings.Contains(denied, want) {
+			t.Errorf("want %q live, got %s", want, denied)
+		}
+	}
+	if c := proof.LiveProven(); !c.OK {
+		t.Errorf("live must agree with the simulation: %+v %+v", c, proof.Live.Disagreements)
+	}
+}
+
+// typo-name: chmodx is named as unknown; chmod is still proven denied.
+func TestProveTypoName(t *testing.T) {
+	proof := prove("typo-name.json", readTestdata(t, "typo-name.json"))
+	named := false
+	for _, f := range proof.Findings {
+		named = named || f.Severity == profile.Error && strings.Contains(f.Message, `"chmodx"`)
+	}
+	if !named {
+		t.Errorf("lint must name chmodx as an error: %+v", proof.Findings)
+	}
+	found := false
+	for _, u := range proof.Static.Unknown {
+		found = found || u.Name == "chmodx"
+	}
+	if !found {
+		t.Errorf("libseccomp must be reported not to know chmodx: %+v", proof.Static.Unknown)
+	}
+	if !strings.Contains(strings.Join(proof.Live.Denied, ","), "chmod: errno EPERM (1)") {
+		t.Errorf("chmod must still be proven denied: %v", proof.Live.Denied)
+	}
 }

@@ -237,13 +237,14 @@ func (o *VerifyOptions) readResults(ctx context.Context, node string, p *corev1.
 	for i, f := range files {
 		r := report.NodeResult{Node: node, Profile: f.Name}
 		if pc, ok := byName[f.Name]; ok {
-			r.Installed, r.Loads = pc.Installed, pc.Loads
+			r.Installed, r.Loads, r.Simulated = pc.Installed, pc.Loads, pc.Simulated
+			r.Notes, r.Proof = pc.Notes, pc.Proof
 		} else {
 			why := "the check container did not report on this profile"
 			if checkErr != nil {
 				why = "check container: " + checkErr.Error()
 			}
-			r.Installed, r.Loads = report.Skip(why), report.Skip(why)
+			r.Installed, r.Loads, r.Simulated = report.Skip(why), report.Skip(why), report.Skip(why)
 		}
 		var probe report.ProbeReport
 		st := statuses[objects.ProbeContainerName(i)]
@@ -316,7 +317,7 @@ func notVerified(node string, files []*profile.File, why string) []report.NodeRe
 	var out []report.NodeResult
 	for _, f := range files {
 		c := report.Skip(why)
-		out = append(out, report.NodeResult{Node: node, Profile: f.Name, Installed: c, Loads: c, Enforced: c})
+		out = append(out, report.NodeResult{Node: node, Profile: f.Name, Installed: c, Loads: c, Simulated: c, Enforced: c})
 	}
 	return out
 }

@@ -31,7 +31,10 @@ type LiveReport struct {
 	// NotProbed counts vectors this CPU cannot issue (aarch64, arm on x86_64).
 	NotProbed int `json:"notProbed"`
 	// Exempt lists calls the kernel exempts from seccomp: no profile can deny them.
-	Exempt        []string           `json:"exempt,omitempty"`
+	Exempt []string `json:"exempt,omitempty"`
+	// Denied shows, for the node's own arch, what the syscalls the profile restricts
+	// by name got live, e.g. "chmod: errno EPERM (1)".
+	Denied        []string           `json:"denied,omitempty"`
 	Disagreements []LiveDisagreement `json:"disagreements,omitempty"`
 }
 

@@ -28,6 +28,7 @@ func WriteProofs(w io.Writer, proofs []Proof) error {
 		for _, line := range ProofNotes(p) {
 			fmt.Fprintf(w, "  %s\n", line)
 		}
+		fmt.Fprintf(w, "  timings: static %.1f ms, live %.1f ms\n", p.Timings.StaticMs, p.Timings.LiveMs)
 	}
 	return nil
 }
@@ -94,7 +95,6 @@ func ProofNotes(p Proof) []string {
 		}
 		out = append(out, fmt.Sprintf("live %s: %s: %s", tag, d.Vector, d.Note))
 	}
-	out = append(out, fmt.Sprintf("timings: static %.1f ms, live %.1f ms", p.Timings.StaticMs, p.Timings.LiveMs))
 	return out
 }
 

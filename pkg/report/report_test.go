@@ -10,7 +10,8 @@ import (
 
 func passing(node, profile string) NodeResult {
 	return NodeResult{Node: node, Profile: profile,
-		Installed: Pass("sha256 matches"), Loads: Pass("libseccomp 2.5.4 loads it"), Enforced: Pass("chmod: EPERM")}
+		Installed: Pass("sha256 matches"), Loads: Pass("libseccomp 2.5.4 loads it"),
+		Simulated: Pass("all vectors agree"), Enforced: Pass("chmod: EPERM")}
 }
 
 func TestChecksBuilders(t *testing.T) {
@@ -97,7 +98,7 @@ func TestSummaryJSONIsTheDocumentedShape(t *testing.T) {
 		t.Fatalf("results = %v", back["results"])
 	}
 	r := results[0].(map[string]any)
-	for _, k := range []string{"node", "profile", "installed", "loads", "enforced"} {
+	for _, k := range []string{"node", "profile", "installed", "loads", "simulated", "enforced"} {
 		if _, ok := r[k]; !ok {
 			t.Errorf("result JSON lacks %q: %s", k, data)
 		}
@@ -115,7 +116,7 @@ func tableRows(t *testing.T, s Summary) []string {
 
 func TestWriteTableHeader(t *testing.T) {
 	rows := tableRows(t, Summarize(nil))
-	if got := strings.Fields(rows[0]); strings.Join(got, " ") != "NODE PROFILE INSTALLED LOADS ENFORCED DETAIL" {
+	if got := strings.Fields(rows[0]); strings.Join(got, " ") != "NODE PROFILE INSTALLED LOADS SIMULATED ENFORCED DETAIL" {
 		t.Errorf("header = %q", rows[0])
 	}
 	if len(rows) != 1 {
@@ -126,10 +127,12 @@ func TestWriteTableHeader(t *testing.T) {
 func TestWriteTableRows(t *testing.T) {
 	loadsFail := passing("node2", "deny-chmod.json")
 	loadsFail.Loads = Fail("libseccomp: unknown syscall chmodx")
+	loadsFail.Simulated = Skip("not simulated")
 	loadsFail.Enforced = Fail("chmod returned 0, want EPERM")
 	notReady := NodeResult{Node: "node3", Profile: "deny-chmod.json",
 		Installed: Skip("node is NotReady (KubeletNotReady: PLEG)"),
 		Loads:     Skip("node is NotReady (KubeletNotReady: PLEG)"),
+		Simulated: Skip("node is NotReady (KubeletNotReady: PLEG)"),
 		Enforced:  Skip("node is NotReady (KubeletNotReady: PLEG)")}
 	probeSkipped := passing("node4", "deny-chmod.json")
 	probeSkipped.Enforced = Skip("probe did not start")
@@ -141,13 +144,13 @@ func TestWriteTableRows(t *testing.T) {
 		want string
 	}{
 		{"all passed shows what was proven", passing("node1", "deny-chmod.json"),
-			`^node1 deny-chmod\.json ok ok ok chmod: EPERM$`},
+			`^node1 deny-chmod\.json ok ok ok ok chmod: EPERM$`},
 		{"a failing row shows the first failing check's detail", loadsFail,
-			`^node2 deny-chmod\.json ok FAIL FAIL loads: libseccomp: unknown syscall chmodx$`},
+			`^node2 deny-chmod\.json ok FAIL not-run FAIL loads: libseccomp: unknown syscall chmodx$`},
 		{"checks that did not run are not-run", notReady,
-			`^node3 deny-chmod\.json not-run not-run not-run installed: node is NotReady \(KubeletNotReady: PLEG\)$`},
+			`^node3 deny-chmod\.json not-run not-run not-run not-run installed: node is NotReady \(KubeletNotReady: PLEG\)$`},
 		{"a skipped check after passing ones", probeSkipped,
-			`^node4 deny-chmod\.json ok ok not-run enforced: probe did not start$`},
+			`^node4 deny-chmod\.json ok ok ok not-run enforced: probe did not start$`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,5 +172,24 @@ func TestWriteTableColumnsAreAligned(t *testing.T) {
 	col := func(row, field string) int { return strings.Index(row, field) }
 	if col(rows[0], "PROFILE") != col(rows[1], "a.json") || col(rows[0], "PROFILE") != col(rows[2], "deny-chmod-family.json") {
 		t.Errorf("PROFILE column not aligned:\n%s", strings.Join(rows, "\n"))
+	}
+}
+
+// Notes every node says alike are printed once under the profile; a note only some
+// nodes say carries their names.
+func TestWriteTableNotes(t *testing.T) {
+	a, b := passing("node1", "deny-chmod.json"), passing("node2", "deny-chmod.json")
+	a.Notes = []string{"warning: fchmodat stays allowed", "libseccomp 2.5.4 does not know mseal"}
+	b.Notes = []string{"warning: fchmodat stays allowed"}
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, Summarize([]NodeResult{a, b})); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.Count(out, "fchmodat stays allowed") != 1 || strings.Contains(out, "[node1, node2]") {
+		t.Errorf("a note of every node must appear once, without node names:\n%s", out)
+	}
+	if !strings.Contains(out, "[node1] libseccomp 2.5.4 does not know mseal") {
+		t.Errorf("a note of one node must name it:\n%s", out)
 	}
 }

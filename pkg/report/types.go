@@ -31,6 +31,12 @@ type ProfileChecks struct {
 	NodeDigest   string `json:"nodeDigest,omitempty"`
 	Installed    Check  `json:"installed"`
 	Loads        Check  `json:"loads"`
+	Simulated    Check  `json:"simulated"`
+	// Notes are what the admin must read beside the verdict: lint warnings, names
+	// this node's libseccomp drops, how mismatches are explained.
+	Notes []string `json:"notes,omitempty"`
+	// Proof is the engine's full answer, for -o json.
+	Proof *Proof `json:"proof,omitempty"`
 }
 
 // ProbeReport is what a `probe` container, started by the container runtime under
