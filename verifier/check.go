@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/installer"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/lint"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
 	"github.com/kubectl-seccomp/kubectl-seccomp/verifier/engine"
@@ -73,7 +74,7 @@ func checkOne(name string, source []byte, dir string) report.ProfileChecks {
 		pc.Installed = report.Fail(fmt.Sprintf("the node's file differs from the source (node sha256 %s, source %s): run `kubectl seccomp install` again", pc.NodeDigest[:12], pc.SourceDigest[:12]))
 	}
 	// The installed file is what the runtime will load, so that is the one to prove.
-	proof := prove(name, data)
+	proof := prove(name, data, lint.Containerd)
 	pc.Loads, pc.Simulated = loadsCheck(proof), simulatedCheck(proof)
 	pc.Notes = report.ProofNotes(proof)
 	pc.Proof = &proof

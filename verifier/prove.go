@@ -14,13 +14,19 @@ import (
 
 // prove runs the whole engine on one profile: lint, then compile + simulate with
 // this machine's libseccomp, then the live probes of every vector this CPU can issue.
-func prove(name string, data []byte) report.Proof {
+// runtime says how the JSON is read: as containerd hands it to runc (the default,
+// what Localhost profiles get in Kubernetes), or as Docker and CRI-O resolve it.
+func prove(name string, data []byte, runtime string) report.Proof {
 	start := time.Now()
 	native := engine.NativeArch()
 	proof := report.Proof{Profile: name, Kernel: kernelRelease()}
-	proof.Findings = lint.Lint(name, data, lint.Options{NodeArches: []syscalls.Arch{native}})
+	proof.Findings = lint.Lint(name, data, lint.Options{NodeArches: []syscalls.Arch{native}, Runtime: runtime})
 
-	static := engine.Static(name, data, engine.Options{Native: native})
+	opts := engine.Options{Native: native}
+	if runtime == lint.Docker || runtime == lint.CRIO {
+		opts.Target = &profile.Target{Arch: native}
+	}
+	static := engine.Static(name, data, opts)
 	proof.Static = static.Report
 	proof.Timings.StaticMs = msSince(start)
 

@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,6 +20,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/cluster"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/lint"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/objects"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
@@ -32,6 +35,7 @@ type VerifyOptions struct {
 	Local      bool
 	LocalFiles []string
 	Verifier   string
+	Runtime    string
 }
 
 // NewCmdVerify is `kubectl seccomp verify`.
@@ -68,6 +72,7 @@ behind a shadow filter, so that no probed syscall ever runs.`,
 	}
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, json or yaml")
 	cmd.Flags().BoolVar(&o.Local, "local", false, "verify the profile files given as arguments on this Linux machine, without a cluster")
+	cmd.Flags().StringVar(&o.Runtime, "runtime", lint.Containerd, "with --local: how the runtime reads the profile ("+strings.Join(lint.Runtimes, ", ")+"); Kubernetes Localhost profiles on containerd ignore Docker-only keys")
 	cmd.Flags().StringVar(&o.Verifier, "verifier", "", "the verifier binary for --local (default: $"+verifierEnv+", kubectl-seccomp-verifier on PATH, or verifier beside the plugin)")
 	o.addFlags(cmd, 2*time.Minute)
 	return cmd
@@ -91,6 +96,8 @@ func (o *VerifyOptions) Validate() error {
 	switch {
 	case o.Local && len(o.LocalFiles) == 0:
 		return usageError("verify --local needs profile files: kubectl seccomp verify --local FILE...")
+	case o.Local && !slices.Contains(lint.Runtimes, o.Runtime):
+		return usageError("--runtime %q is not known: use one of %s", o.Runtime, strings.Join(lint.Runtimes, ", "))
 	case o.Local:
 		return nil
 	case len(o.LocalFiles) > 0:

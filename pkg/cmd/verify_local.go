@@ -30,7 +30,8 @@ func (o *VerifyOptions) runLocal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, bin, append([]string{"local"}, o.LocalFiles...)...)
+	args := append([]string{"local", "--runtime=" + o.Runtime}, o.LocalFiles...)
+	cmd := exec.CommandContext(ctx, bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
