@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -265,7 +266,7 @@ func TestInstallWhenTheClusterCannotBeReached(t *testing.T) {
 				t.Errorf("objects were created although the first call failed: %v", c)
 			}
 			// Warnings are printed, with the file and the rule, before any cluster call.
-			if !strings.Contains(errOut.String(), "warning:") || !strings.Contains(errOut.String(), "redundant-rule.json: syscalls[1]") {
+			if !strings.Contains(errOut.String(), "warning:") || !regexp.MustCompile(`redundant-rule\.json:\d+:\d+: syscalls\[1\]`).MatchString(errOut.String()) {
 				t.Errorf("stderr = %q, want the redundant-rule warning", errOut)
 			}
 		})
@@ -513,6 +514,27 @@ func TestCommandLineUsageErrorsExitWith2(t *testing.T) {
 			}
 			if code := ExitCode(err); code != ExitUsage {
 				t.Errorf("exit code = %d, want %d (usage error); err: %v", code, ExitUsage, err)
+			}
+		})
+	}
+}
+
+// Lint runs before any change: a profile that loads but cannot work as written is
+// refused with the finding, unless --force; the cluster is not touched either way
+// here because the fake refuses the first call.
+func TestInstallRefusesLintErrorsUnlessForced(t *testing.T) {
+	for _, file := range []string{"notify-without-listener.json", "typo-name.json"} {
+		t.Run(file, func(t *testing.T) {
+			streams, _, _, _ := genericiooptions.NewTestIOStreams()
+			o := &InstallOptions{clusterOptions: clusterOptions{IOStreams: streams, client: fake.NewSimpleClientset()},
+				Files: []string{filepath.Join("..", "profile", "testdata", file)}}
+			err := o.Complete()
+			if ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), "--force") || !strings.Contains(err.Error(), "nothing was changed") {
+				t.Fatalf("want a usage error that names --force and says nothing changed, got %v", err)
+			}
+			o.Force = true
+			if err := o.Complete(); err != nil {
+				t.Fatalf("with --force the profile must be accepted: %v", err)
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/cluster"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/installer"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/lint"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/objects"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 )
@@ -24,6 +26,7 @@ const configMapLimit = 1 << 20
 type InstallOptions struct {
 	clusterOptions
 	Files []string
+	Force bool
 
 	profiles  []*profile.File
 	warnings  []profile.Finding
@@ -51,6 +54,7 @@ func NewCmdInstall(configFlags *genericclioptions.ConfigFlags, streams genericio
 		},
 	}
 	cmd.Flags().StringSliceVarP(&o.Files, "filename", "f", nil, "profile file, or directory of *.json profiles (repeatable)")
+	cmd.Flags().BoolVar(&o.Force, "force", false, "install even when lint finds errors that the runtime would accept (e.g. NOTIFY without listenerPath, unknown syscall names); never a profile the runtime refuses")
 	o.addFlags(cmd, 2*time.Minute)
 	return cmd
 }
@@ -60,11 +64,28 @@ func (o *InstallOptions) Complete() error {
 	if len(o.Files) == 0 {
 		return usageError("no profiles given: use -f FILE or -f DIR")
 	}
-	files, warnings, err := profile.Load(o.Files)
+	files, _, err := profile.Load(o.Files)
 	if err != nil {
 		return usageError("%v\nnothing was changed in the cluster", err)
 	}
-	o.profiles, o.warnings = files, warnings
+	o.profiles = files
+	// Lint before any change: a profile that loads but does not do what it says
+	// (an unknown name runc drops, NOTIFY with no agent) is refused unless --force.
+	var errs []string
+	for _, f := range files {
+		for _, finding := range lint.Lint(f.Source, f.Data, lint.Options{}) {
+			switch finding.Severity {
+			case profile.Error:
+				errs = append(errs, finding.String())
+				o.warnings = append(o.warnings, finding)
+			case profile.Warning:
+				o.warnings = append(o.warnings, finding)
+			}
+		}
+	}
+	if len(errs) > 0 && !o.Force {
+		return usageError("%s\nlint found %d error(s); nothing was changed in the cluster: fix them, or install anyway with --force", strings.Join(errs, "\n"), len(errs))
+	}
 	set := map[string][]byte{}
 	size := 0
 	for _, f := range files {
@@ -85,7 +106,7 @@ func (o *InstallOptions) Validate() error { return o.validate() }
 // node holds the set and prints one line per node.
 func (o *InstallOptions) Run(ctx context.Context) error {
 	for _, w := range o.warnings {
-		fmt.Fprintln(o.ErrOut, "warning:", w.String())
+		fmt.Fprintf(o.ErrOut, "%s: %s\n", w.Severity, w.String())
 	}
 	nodes, err := cluster.Nodes(ctx, o.client)
 	if err != nil {

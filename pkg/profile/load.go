@@ -113,10 +113,10 @@ func loadFile(path string) (*File, []Finding, error) {
 	for i := range findings {
 		findings[i].Path = path + ": " + findings[i].Path
 	}
-	if HasErrors(findings) {
+	if Blocking(findings) {
 		var msgs []string
 		for _, f := range findings {
-			if f.Severity == Error {
+			if f.Severity == Error && !f.Overridable {
 				msgs = append(msgs, f.String())
 			}
 		}

@@ -151,10 +151,27 @@ func TestLoadRefusesDuplicateNamesAcrossArguments(t *testing.T) {
 	}
 }
 
+// NOTIFY without listenerPath is a profile the runtime accepts but that cannot work:
+// Load returns it with an overridable error finding, and install decides (--force).
+func TestLoadLeavesOverridableErrorsToTheCaller(t *testing.T) {
+	dir := t.TempDir()
+	copyTestdata(t, dir, "notify-without-listener.json")
+	files, findings, err := Load([]string{dir})
+	if err != nil || len(files) != 1 {
+		t.Fatalf("Load(notify-without-listener) = %d files, %v; want the file", len(files), err)
+	}
+	if !HasErrors(findings) || Blocking(findings) {
+		t.Fatalf("want an overridable error finding, got %+v", findings)
+	}
+	if !strings.Contains(findings[0].Message, "listenerPath") {
+		t.Errorf("the finding must name listenerPath: %+v", findings[0])
+	}
+}
+
 func TestLoadReportsEveryBadFileAtOnce(t *testing.T) {
 	dir := t.TempDir()
 	copyTestdata(t, dir, "truncated.json", "unknown-action.json", "legacy-name-field.json",
-		"notify-without-listener.json", "deny-chmod.json")
+		"deny-chmod.json")
 	writeFile(t, filepath.Join(dir, "Bad Name.json"), []byte(`{"defaultAction": "SCMP_ACT_ALLOW"}`))
 	missing := filepath.Join(t.TempDir(), "does-not-exist.json")
 
@@ -168,8 +185,6 @@ func TestLoadReportsEveryBadFileAtOnce(t *testing.T) {
 		filepath.Join(dir, "unknown-action.json") + ": syscalls[0].action",
 		`"SCMP_ACT_DENY"`,
 		filepath.Join(dir, "legacy-name-field.json") + ": syscalls[0].name",
-		filepath.Join(dir, "notify-without-listener.json") + ": syscalls[0].action",
-		"listenerPath",
 		`"Bad Name.json"`,
 		missing,
 		"no such file or directory",

@@ -27,6 +27,10 @@ type Finding struct {
 	Column  int    `json:"column,omitempty"`
 	Message string `json:"message"`
 	Fix     string `json:"fix,omitempty"`
+	// Overridable errors describe a profile a runtime accepts but that will not work
+	// as written (NOTIFY with no agent); `install --force` may install it anyway.
+	// Other errors make the runtime refuse the profile: nothing can override them.
+	Overridable bool `json:"overridable,omitempty"`
 }
 
 // String is `file:line:col: path: message; fix` when the file is known, else
@@ -99,6 +103,7 @@ func Validate(p *Profile) []Finding {
 			if p.ListenerPath == "" {
 				add(Error, path+".action", "SCMP_ACT_NOTIFY but the profile has no listenerPath: the container cannot start, or the syscall hangs with no agent to answer it",
 					`set "listenerPath" to the socket of your seccomp agent, or use another action`)
+				out[len(out)-1].Overridable = true
 			}
 		}
 		if rule.Name != "" {
@@ -144,7 +149,18 @@ func errnoOr(v *uint) uint {
 	return *v
 }
 
-// HasErrors says whether any finding blocks install.
+// Blocking says whether any finding makes a runtime refuse the profile: an error
+// that is not Overridable.
+func Blocking(findings []Finding) bool {
+	for _, f := range findings {
+		if f.Severity == Error && !f.Overridable {
+			return true
+		}
+	}
+	return false
+}
+
+// HasErrors says whether any finding is an error, overridable or not.
 func HasErrors(findings []Finding) bool {
 	for _, f := range findings {
 		if f.Severity == Error {
