@@ -197,7 +197,16 @@ func (o *LintOptions) print(r lintReport) error {
 		_, err = o.Out.Write(data)
 		return err
 	}
+	// A long fix repeated for many findings of one file (Docker's default profile has
+	// fifteen includes/excludes rules) is printed in full once, then referred to.
+	firstFix := map[[2]string]profile.Finding{}
 	for _, f := range r.Findings {
+		key := [2]string{f.File, f.Fix}
+		if first, seen := firstFix[key]; seen && len(f.Fix) > 80 && first.Line > 0 {
+			f.Fix = fmt.Sprintf("fix as for line %d", first.Line)
+		} else if !seen {
+			firstFix[key] = f
+		}
 		fmt.Fprintln(o.Out, lintLine(f))
 	}
 	fmt.Fprintf(o.Out, "%s linted for %s on %s: %s, %s, %s\n",

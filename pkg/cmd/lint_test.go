@@ -254,3 +254,35 @@ func TestLintResolvesDockerProfilesWithCapsAndKernel(t *testing.T) {
 		t.Errorf("--kernel banana: exit code %d (%v), want 2", code, err)
 	}
 }
+
+// Docker's default profile has fifteen includes/excludes rules with the same long fix:
+// the text output gives it once and then points back to it, and JSON keeps every fix.
+func TestLintTextGivesARepeatedFixOnce(t *testing.T) {
+	file := filepath.Join("..", "lint", "testdata", "docker-default.json")
+	out, _, err := runLint(t, &LintOptions{}, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const fix = "resolve the profile for your pods before installing"
+	if n := strings.Count(out, fix); n != 1 {
+		t.Errorf("the includes/excludes fix is printed %d times, want once:\n%s", n, out)
+	}
+	first := regexp.MustCompile(`(?m)^\S+:(\d+):\d+: warning: syscalls\[\d+\]\.(?:includes|excludes): .*` + fix).FindStringSubmatch(out)
+	if first == nil {
+		t.Fatalf("no includes/excludes warning with the full fix:\n%s", out)
+	}
+	refs := regexp.MustCompile(`(?m); fix as for line (\d+)$`).FindAllStringSubmatch(out, -1)
+	if len(refs) < 10 {
+		t.Errorf("only %d findings refer back to the fix, want the other includes/excludes rules:\n%s", len(refs), out)
+	}
+	for _, r := range refs {
+		if r[1] != first[1] {
+			t.Errorf("a finding refers to line %s, the full fix is on line %s", r[1], first[1])
+		}
+	}
+
+	jsonOut, _, _ := runLint(t, &LintOptions{Output: "json"}, file)
+	if n := strings.Count(jsonOut, fix); n != len(refs)+1 {
+		t.Errorf("JSON holds the fix %d times, want it on each of the %d findings", n, len(refs)+1)
+	}
+}
