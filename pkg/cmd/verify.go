@@ -54,10 +54,12 @@ With --local FILE..., no cluster is used: the verifier engine runs on this Linux
 machine. It lints each profile, compiles it with this machine's libseccomp, simulates
 the BPF on every syscall of every architecture (plus boundary argument values) and
 compares with what the JSON intends, then probes every vector live in a child process
-behind a shadow filter, so that no probed syscall ever runs.`,
+behind a shadow filter, so that no probed syscall ever runs. With --local and no
+file, it verifies the built-in example deny-chmod.json: the quickest way to try the tool.`,
 		Example: `  kubectl seccomp verify
   kubectl seccomp verify -o json
-  kubectl seccomp verify --local deny-chmod.json --verifier bin/verifier`,
+  kubectl seccomp verify --local deny-chmod.json --verifier bin/verifier
+  kubectl seccomp verify --local --verifier bin/verifier   # the built-in example`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			o.LocalFiles = args
@@ -71,7 +73,7 @@ behind a shadow filter, so that no probed syscall ever runs.`,
 		},
 	}
 	cmd.Flags().StringVarP(&o.Output, "output", "o", "table", "output format: table, json or yaml")
-	cmd.Flags().BoolVar(&o.Local, "local", false, "verify the profile files given as arguments on this Linux machine, without a cluster")
+	cmd.Flags().BoolVar(&o.Local, "local", false, "verify the profile files given as arguments (none: the built-in example deny-chmod.json) on this Linux machine, without a cluster")
 	cmd.Flags().StringVar(&o.Runtime, "runtime", lint.Containerd, "with --local: how the runtime reads the profile ("+strings.Join(lint.Runtimes, ", ")+"); Kubernetes Localhost profiles on containerd ignore Docker-only keys")
 	cmd.Flags().StringVar(&o.Verifier, "verifier", "", "the verifier binary for --local (default: $"+verifierEnv+", kubectl-seccomp-verifier on PATH, or verifier beside the plugin)")
 	o.addFlags(cmd, 2*time.Minute)
@@ -94,8 +96,6 @@ func (o *VerifyOptions) Validate() error {
 		return usageError("--output %q is not supported: use table, json or yaml", o.Output)
 	}
 	switch {
-	case o.Local && len(o.LocalFiles) == 0:
-		return usageError("verify --local needs profile files: kubectl seccomp verify --local FILE...")
 	case o.Local && !slices.Contains(lint.Runtimes, o.Runtime):
 		return usageError("--runtime %q is not known: use one of %s", o.Runtime, strings.Join(lint.Runtimes, ", "))
 	case o.Local:

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 
+	"github.com/kubectl-seccomp/kubectl-seccomp/examples"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
 )
 
@@ -30,7 +32,16 @@ func (o *VerifyOptions) runLocal(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	args := append([]string{"local", "--runtime=" + o.Runtime}, o.LocalFiles...)
+	files := o.LocalFiles
+	if len(files) == 0 {
+		example, cleanup, err := o.writeExample()
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		files = []string{example}
+	}
+	args := append([]string{"local", "--runtime=" + o.Runtime}, files...)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -52,6 +63,24 @@ func (o *VerifyOptions) runLocal(ctx context.Context) error {
 		return failed("verification failed for %v", bad)
 	}
 	return nil
+}
+
+// writeExample puts the embedded example where the verifier can read it, under its own
+// name (the verifier reports profiles by base name), and says so: with no file given,
+// `verify --local` is the way to try the tool.
+func (o *VerifyOptions) writeExample() (string, func(), error) {
+	dir, err := os.MkdirTemp("", "kubectl-seccomp-example-")
+	if err != nil {
+		return "", nil, failed("writing the built-in example: %v", err)
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	path := filepath.Join(dir, examples.DenyChmodName)
+	if err := os.WriteFile(path, examples.DenyChmod, 0o644); err != nil {
+		cleanup()
+		return "", nil, failed("writing the built-in example: %v", err)
+	}
+	fmt.Fprintf(o.ErrOut, "no profile file given: verifying the built-in example %s (denies chmod(2) with EPERM)\n", examples.DenyChmodName)
+	return path, cleanup, nil
 }
 
 // verifierBinary finds the verifier: --verifier, $KUBECTL_SECCOMP_VERIFIER,

@@ -45,6 +45,9 @@ func proofSummary(p Proof) string {
 		parts = append(parts, "live: "+l.Error)
 	} else {
 		parts = append(parts, fmt.Sprintf("%d probed live, %d agree with the simulation", l.Probed, l.Agree))
+		if len(l.Denied) > 0 {
+			parts = append(parts, "live: "+strings.Join(l.Denied, ", "))
+		}
 	}
 	return strings.Join(parts, "; ")
 }
