@@ -72,7 +72,10 @@ func ProofNotes(p Proof) []string {
 		for _, u := range s.Unknown {
 			names = append(names, u.Name)
 		}
-		out = append(out, fmt.Sprintf("libseccomp %s does not know %s: runc drops these names, so those syscalls get what is left (usually the default action)", s.Libseccomp, strings.Join(names, ", ")))
+		out = append(out, fmt.Sprintf("libseccomp %s does not know %s: runc drops these names, so those syscalls get what is left (usually the default action)%s", s.Libseccomp, strings.Join(names, ", "), stubbedNames(s)))
+	}
+	if line := stubNote(s); line != "" {
+		out = append(out, line)
 	}
 	if len(s.Mismatches) > 0 {
 		out = append(out, "simulation vs JSON: "+causeCounts(s.Mismatches))
@@ -128,4 +131,32 @@ func causeCounts(ms []simulate.Mismatch) string {
 		parts = append(parts, fmt.Sprintf("%d %s", n[k], k))
 	}
 	return fmt.Sprintf("%d vectors differ: %s", len(ms), strings.Join(parts, ", "))
+}
+
+// stubbedNames says which unknown names runc's ENOSYS stub answers on the node's
+// own arch, where the container runs.
+func stubbedNames(s simulate.Report) string {
+	for _, st := range s.RuncStub {
+		if st.Arch == s.Native && len(st.Named) > 0 {
+			return fmt.Sprintf("; under runc, %s get ENOSYS instead (its stub, below)", strings.Join(st.Named, ", "))
+		}
+	}
+	return ""
+}
+
+// stubNote describes runc's -ENOSYS stub: it changes what the container gets for
+// syscalls newer than the profile, which the simulation of libseccomp's filter
+// alone does not show.
+func stubNote(s simulate.Report) string {
+	var parts []string
+	for _, st := range s.RuncStub {
+		if st.Others+len(st.Named) == 0 {
+			continue // x32: its highest numbers are its own compat calls
+		}
+		parts = append(parts, fmt.Sprintf("%s above %s (%d): %d syscalls", st.Arch, st.Above, st.Nr, st.Others+len(st.Named)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "runc's ENOSYS stub: syscalls numbered above the highest one the profile names get ENOSYS, not the default action, so programs newer than the profile fall back as on an old kernel: " + strings.Join(parts, "; ")
 }

@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/simulate"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/syscalls"
 )
 
 func passing(node, profile string) NodeResult {
@@ -191,5 +194,34 @@ func TestWriteTableNotes(t *testing.T) {
 	}
 	if !strings.Contains(out, "[node1] libseccomp 2.5.4 does not know mseal") {
 		t.Errorf("a note of one node must name it:\n%s", out)
+	}
+}
+
+// runc's ENOSYS stub changes what a container gets for names this libseccomp does
+// not know: the notes must say so instead of "the default action".
+func TestProofNotesNameRuncsENOSYSStub(t *testing.T) {
+	p := Proof{Profile: "p.json", Static: simulate.Report{Libseccomp: "2.5.4", Native: syscalls.X86_64}}
+	p.Static.Unknown = []simulate.UnknownName{{Name: "mseal"}, {Name: "uretprobe"}}
+	p.Static.RuncStub = []simulate.ENOSYSStub{
+		{Arch: syscalls.X86_64, Above: "futex_requeue", Nr: 456, Named: []string{"mseal"}, Others: 14},
+		{Arch: syscalls.X32, Above: "pwritev2", Nr: 1073742371},
+	}
+	notes := strings.Join(ProofNotes(p), "\n")
+	for _, want := range []string{
+		"does not know mseal, uretprobe",
+		"under runc, mseal get ENOSYS instead",
+		"SCMP_ARCH_X86_64 above futex_requeue (456): 15 syscalls",
+	} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+	if strings.Contains(notes, "SCMP_ARCH_X32 above") {
+		t.Errorf("an arch where the stub covers no syscall is noise:\n%s", notes)
+	}
+
+	p.Static.RuncStub = nil
+	if notes := strings.Join(ProofNotes(p), "\n"); strings.Contains(notes, "ENOSYS") {
+		t.Errorf("no stub (default allows, or no architectures), yet the notes say ENOSYS:\n%s", notes)
 	}
 }

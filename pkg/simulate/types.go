@@ -183,6 +183,25 @@ type Compiled struct {
 	// Split are rules with several conditions on one argument, added as one rule
 	// per condition (runc's fallback, which ORs them).
 	Split []SkippedRule `json:"split,omitempty"`
+	// RuncStub is runc's -ENOSYS stub, per listed arch, in front of this filter.
+	RuncStub []ENOSYSStub `json:"runcEnosysStub,omitempty"`
+}
+
+// ENOSYSStub is what runc puts in front of libseccomp's filter on one arch when the
+// default action denies: every syscall numbered above the highest one the profile
+// names (and libseccomp knows) gets ENOSYS, so a program newer than the profile
+// falls back as on an old kernel instead of failing with the default action. The
+// simulation runs libseccomp's filter alone; the stub is reported beside it.
+type ENOSYSStub struct {
+	Arch syscalls.Arch `json:"arch"`
+	// Above is the highest syscall the profile names on Arch, and Nr its number.
+	Above string `json:"above"`
+	Nr    int    `json:"nr"`
+	// Named are the profile's names numbered above Nr: libseccomp does not know
+	// them, and runc answers ENOSYS whatever the profile says of them.
+	Named []string `json:"named,omitempty"`
+	// Others counts the other syscalls of Arch's table numbered above Nr.
+	Others int `json:"others"`
 }
 
 // ArchVectors counts the vectors of one arch.

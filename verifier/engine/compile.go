@@ -108,6 +108,7 @@ func Compile(p *simulate.Policy) (*Filter, error) {
 	for _, n := range order {
 		out.Unknown = append(out.Unknown, *unknown[n])
 	}
+	out.RuncStub = runcStub(p)
 	return out, nil
 }
 

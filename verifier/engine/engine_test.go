@@ -297,6 +297,42 @@ func TestCompileAsRunc(t *testing.T) {
 			t.Errorf("Split = %+v", f.Split)
 		}
 	})
+	t.Run("runc's ENOSYS stub when the default denies", func(t *testing.T) {
+		f := compile(t, `{"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_X86_64","SCMP_ARCH_X32"],
+			"syscalls":[{"names":["chmod","mseal","read"],"action":"SCMP_ACT_ALLOW"}]}`)
+		if len(f.RuncStub) != 2 {
+			t.Fatalf("RuncStub = %+v, want one per listed arch", f.RuncStub)
+		}
+		for _, s := range f.RuncStub {
+			nr, _ := syscalls.Number(s.Arch, "chmod")
+			if s.Above != "chmod" || s.Nr != nr {
+				t.Errorf("%s: stub above %s (%d), want chmod (%d): the highest number the profile names", s.Arch, s.Above, s.Nr, nr)
+			}
+			if !slices.Equal(s.Named, []string{"mseal"}) {
+				t.Errorf("%s: Named = %v, want [mseal]: this libseccomp does not know it, and its number is higher", s.Arch, s.Named)
+			}
+			above := 0
+			for _, n := range syscalls.Names(s.Arch) {
+				if m, _ := syscalls.Number(s.Arch, n); m > nr {
+					above++
+				}
+			}
+			if s.Others != above-1 {
+				t.Errorf("%s: Others = %d, want %d", s.Arch, s.Others, above-1)
+			}
+		}
+	})
+	t.Run("no ENOSYS stub", func(t *testing.T) {
+		for _, data := range []string{
+			`{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["chmod"],"action":"SCMP_ACT_ERRNO"}]}`,
+			`{"defaultAction":"SCMP_ACT_ERRNO","defaultErrnoRet":38,"architectures":["SCMP_ARCH_X86_64"],"syscalls":[{"names":["chmod"],"action":"SCMP_ACT_ALLOW"}]}`,
+			`{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["chmod"],"action":"SCMP_ACT_ALLOW"}]}`,
+		} {
+			if f := compile(t, data); len(f.RuncStub) != 0 {
+				t.Errorf("%s: RuncStub = %+v, want none (default allows, default errno is ENOSYS, or no architectures)", data, f.RuncStub)
+			}
+		}
+	})
 	t.Run("errors name the rule", func(t *testing.T) {
 		p := &profile.Profile{DefaultAction: "SCMP_ACT_ALLOW", Syscalls: []profile.Syscall{{Names: []string{"chmod"}, Action: "SCMP_ACT_ALLOW"}, {Names: []string{"chmod"}, Action: "SCMP_ACT_DENY"}}}
 		if _, err := Compile(simulate.FromProfile(p, syscalls.X86_64)); err == nil || !strings.Contains(err.Error(), "syscalls[1].action") {
