@@ -5,6 +5,8 @@ SHELL := /bin/bash
 VERSION   ?= dev
 MODULE    := github.com/kubectl-seccomp/kubectl-seccomp
 IMAGE     ?= localhost/kubectl-seccomp-verifier:$(VERSION)
+# Debian's coreutils chmod in an image, for the e2e test of what users run.
+CHMOD_IMAGE := localhost/kubectl-seccomp-e2e-chmod:dev
 BIN       := bin
 CACHE     := e2e/.cache
 KUBECONFIG_E2E := $(CURDIR)/$(CACHE)/kubeconfig
@@ -13,7 +15,7 @@ GO_LDFLAGS := -s -w -X $(MODULE)/pkg/version.Version=$(VERSION)
 # Build-time packages: cgo + libseccomp for the static verifier.
 BUILD_DEPS := gcc libc6-dev libseccomp-dev pkg-config
 
-.PHONY: krew-validate build plugin verifier image deps test unit e2e demo cluster-up cluster-down load-image bench vet clean
+.PHONY: krew-validate build plugin verifier image chmod-image deps test unit e2e demo cluster-up cluster-down load-image bench vet clean
 
 build: plugin verifier
 
@@ -33,6 +35,10 @@ verifier: deps
 # The verifier image, built without Docker (go-containerregistry), as a docker-archive.
 image: verifier
 	go run ./e2e/cmd/build-image -binary $(BIN)/verifier -path /verifier -ref $(IMAGE) -o $(BIN)/verifier-image.tar
+
+# The e2e suite runs coreutils' real `chmod 777 f` under the profiles.
+chmod-image:
+	go run ./e2e/cmd/build-image -binary /usr/bin/chmod -path /usr/bin/chmod -libs -empty /work/f -ref $(CHMOD_IMAGE) -o $(BIN)/e2e-chmod-image.tar
 
 vet: deps
 	go vet ./...
@@ -55,15 +61,15 @@ demo: plugin load-image
 test: unit e2e
 
 unit: vet krew-validate
-	go test ./pkg/... ./verifier/... ./manifests/... ./hack/...
+	go test ./pkg/... ./verifier/... ./manifests/... ./hack/... ./e2e/imagebuild/...
 
 krew-validate:
 	hack/validate-krew.sh
 
 # e2e/run.sh brings the cluster up if it is not, runs the Ginkgo suite, and takes the
 # cluster down again only if it started it.
-e2e: deps plugin image
-	IMAGE=$(IMAGE) e2e/run.sh
+e2e: deps plugin image chmod-image
+	IMAGE=$(IMAGE) CHMOD_IMAGE=$(CHMOD_IMAGE) e2e/run.sh
 
 # Speed and memory of the verifier engine, measured by benchmarks (see README).
 bench: verifier

@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${IMAGE:=localhost/kubectl-seccomp-verifier:dev}"
+: "${CHMOD_IMAGE:=localhost/kubectl-seccomp-e2e-chmod:dev}"
 env_file=e2e/.cache/cluster/env
 
 started=0
@@ -16,5 +17,5 @@ if [ "$started" = 1 ]; then
   trap 'e2e/cluster/down.sh' EXIT
 fi
 e2e/cluster/up.sh
-e2e/cluster/load-image.sh bin/verifier-image.tar
-E2E_IMAGE="$IMAGE" go test ./e2e/ -count=1 -timeout 40m -v -ginkgo.v
+e2e/cluster/load-image.sh bin/verifier-image.tar bin/e2e-chmod-image.tar
+E2E_IMAGE="$IMAGE" E2E_CHMOD_IMAGE="$CHMOD_IMAGE" go test ./e2e/ -count=1 -timeout 40m -v -ginkgo.v

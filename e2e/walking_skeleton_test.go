@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // The walking skeleton: the origin profile installed on both nodes of a real cluster
@@ -164,6 +165,19 @@ var _ = Describe("install and verify the chmod family profile", Ordered, func() 
 			case "deny-chmod.json":
 				Expect(res.Enforced.Detail).To(ContainSubstring("fchmodat(2) allowed under the runtime filter, as the profile intends"))
 			}
+		}
+	})
+
+	// The case's claim, checked with the tool users run: coreutils' chmod (fchmodat).
+	It("runs a user's `chmod 777 f`: it works under deny-chmod.json and fails under deny-chmod-family.json", func() {
+		for _, node := range []string{"node1", "node2"} {
+			run := runUserChmod(node, "deny-chmod.json")
+			Expect(run.Phase).To(Equal(corev1.PodSucceeded), "on %s, deny-chmod.json leaves fchmodat allowed, as lint warns: %+v", node, run)
+
+			run = runUserChmod(node, "deny-chmod-family.json")
+			Expect(run.Phase).To(Equal(corev1.PodFailed), "on %s: %+v", node, run)
+			Expect(run.ExitCode).To(Equal(int32(1)))
+			Expect(run.Logs).To(ContainSubstring("chmod: changing permissions of '/work/f': Operation not permitted"))
 		}
 	})
 })
