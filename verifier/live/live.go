@@ -97,16 +97,17 @@ func Compare(sim simulate.Outcome, obs Observation) (agree bool, note string) {
 		if kind == KindAllowedOrLower {
 			return true, joinNotes(note, obs.Exemption)
 		}
-		return false, fmt.Sprintf("the simulation says %s, but %s: it runs whatever the filter says", simString(sim), obs.Exemption)
+		return false, fmt.Sprintf("the simulation says %s, but %s: it runs whatever the filter says", OutcomeString(sim), obs.Exemption)
 	}
 	if obs.Kind == kind && (obs.Data == data || (kind != KindErrno && kind != KindTrap)) {
 		return true, note
 	}
 	want := Observation{Kind: kind, Data: data}
-	return false, fmt.Sprintf("the simulation says %s, which looks like %s live, but the kernel gave %s", simString(sim), want, obs)
+	return false, fmt.Sprintf("the simulation says %s, which looks like %s live, but the kernel gave %s", OutcomeString(sim), want, obs)
 }
 
-func simString(o simulate.Outcome) string {
+// OutcomeString names an outcome with its errno spelled out: SCMP_ACT_ERRNO(EPERM (1)).
+func OutcomeString(o simulate.Outcome) string {
 	switch o.Action {
 	case simulate.ActErrno:
 		return fmt.Sprintf("%s(%s)", o.Action, errnoName(o.Data))

@@ -10,7 +10,7 @@
 
 #define KSC_ENV "KUBECTL_SECCOMP_LIVE_PROBE_FD"
 #define KSC_MAGIC 0x4c43534bu /* "KSCL" */
-#define KSC_VERSION 1u
+#define KSC_VERSION 2u
 
 // How a vector enters the kernel.
 enum {
@@ -48,6 +48,7 @@ enum {
 	KSC_ABI_UNCHECKED = 0,
 	KSC_ABI_OK = 1,
 	KSC_ABI_UNAVAILABLE = 2,
+	KSC_ABI_NO_SELFCHECK = 3, // runtime mode: no harmless call the filter allows on this ABI
 };
 
 // Exemption check of a native syscall number.
@@ -58,6 +59,7 @@ enum {
 };
 
 #define KSC_MAX_EXEMPT 4
+#define KSC_NO_SELFCHECK 0xffffffffu
 
 struct ksc_vec {
 	uint32_t abi;
@@ -88,6 +90,15 @@ struct ksc_hdr {
 	uint32_t shadow_errno;
 	uint32_t need_abi; // bit (1 << abi) for each ABI some vector uses
 	uint32_t test_break; // tests only: bit (1 << abi) moves that stub's address in the shadow filter
+	// runtime_mode: the filter under test is already in force, installed by the
+	// container runtime before this process started; prog holds nothing to install.
+	// The shadow filter then answers SECCOMP_RET_USER_NOTIF, which ranks below ERRNO,
+	// and the prober's main thread answers each notification with -shadow_errno.
+	uint32_t runtime_mode;
+	// selfcheck_nr[abi]: a harmless call (getpid, ...) the filter under test allows,
+	// issued through the stub to prove the shadow filter sees it; KSC_NO_SELFCHECK
+	// when there is none, and the ABI is not probed.
+	uint32_t selfcheck_nr[KSC_ABI_COUNT];
 	uint64_t prog_off;
 	uint64_t vec_off;
 	uint64_t res_off;
@@ -102,6 +113,8 @@ struct ksc_hdr {
 	uint32_t processes; // probe processes forked (1 + one per KILL_PROCESS or fault)
 	int32_t stray_sig; // a signal outside any probe
 	int32_t supervisor; // pid of the process that forks the probe processes
+	int32_t capset_errno; // runtime mode: capset refused by the filter (capabilities kept)
+	uint32_t notified; // runtime mode: notifications answered
 	uint32_t abi_state[KSC_ABI_COUNT];
 	int32_t abi_sig[KSC_ABI_COUNT]; // the signal that made an ABI unavailable
 	int64_t abi_ret[KSC_ABI_COUNT]; // or what getpid returned through its stub

@@ -5,9 +5,9 @@
 // would push its own syscalls through the filter under test; this one makes none that
 // the filter can see while it probes.
 //
-// Two threads. The main thread is never filtered: it starts a probe thread, waits for
-// it and, when a KILL_THREAD action killed it, records the kill and starts the next one
-// at the following vector. The probe thread installs two filters on itself only (no
+// Two threads. The main thread is never filtered by what the probe thread installs: it
+// starts a probe thread, waits for it and, when a KILL_THREAD action killed it, records
+// the kill and starts the next one at the following vector. The probe thread installs two filters on itself only (no
 // TSYNC): first the shadow filter, which answers ERRNO(shadow_errno) to every syscall
 // issued from the probe stubs and allows the rest, then the profile. The kernel runs
 // the newest filter first and keeps the most restrictive action, the newest one among
@@ -16,6 +16,15 @@
 // to the handler, KILL_THREAD as the thread's death, KILL_PROCESS as the process's.
 // Between probes the thread makes no syscall at all: it leaves a SIGSYS handler with a
 // plain jump, not rt_sigreturn, which the profile may deny.
+//
+// Runtime mode (H->runtime_mode) proves the filter a container runtime installed
+// before this process started, which every thread already runs under: there is no
+// profile to install, and a later ERRNO shadow would override the runtime filter's own
+// errno (among equal actions the newest filter's data wins). So the shadow answers
+// SECCOMP_RET_USER_NOTIF instead, which ranks just below ERRNO, through a listener fd
+// whose notifications the main thread answers with -shadow_errno. A call the runtime
+// filter allows (or logs, traces, notifies) comes back as -shadow_errno without
+// running; its ERRNO, TRAP and KILL win over the notification as before.
 
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +33,7 @@
 #include <linux/filter.h>
 #include <linux/futex.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -42,7 +53,6 @@
 #include "live.h"
 
 #define KSC_X32_BIT 0x40000000u
-#define KSC_I386_GETPID 20
 #define KSC_STACK_SIZE (256 * 1024)
 
 // The probe stubs: the only code that issues probed syscalls. The shadow filter
@@ -151,6 +161,9 @@ static uint32_t ksc_start;
 static uint64_t ksc_jb[8];
 // ksc_cur is where the signal handler records a signal; NULL outside a probe.
 static struct ksc_res *volatile ksc_cur;
+// ksc_listener is the runtime-mode shadow filter's notification fd, set by the probe
+// thread that installed it (the threads share one fd table), -1 before.
+static volatile int ksc_listener = -1;
 
 // ksc_raw issues a syscall from the probe thread without libc: the thread shares the
 // main thread's TLS (no CLONE_SETTLS), so it must not touch errno.
@@ -223,10 +236,11 @@ static __attribute__((noinline)) void ksc_probe(uint32_t abi, uint32_t nr, const
 	}
 }
 
-// ksc_shadow builds the shadow filter: ERRNO(errno) for a syscall from a probe stub
-// with the arch that stub must produce, KILL_PROCESS for a stub syscall with any other
-// arch (never happens; if it did, the call must not run), ALLOW for everything else.
-static void ksc_shadow(struct sock_filter f[15], uint64_t ip64, uint64_t ip32, uint32_t err) {
+// ksc_shadow builds the shadow filter: `hit` (ERRNO(shadow_errno), or USER_NOTIF in
+// runtime mode) for a syscall from a probe stub with the arch that stub must produce,
+// KILL_PROCESS for a stub syscall with any other arch (never happens; if it did, the
+// call must not run), ALLOW for everything else.
+static void ksc_shadow(struct sock_filter f[15], uint64_t ip64, uint64_t ip32, uint32_t hit) {
 	const uint32_t lo = offsetof(struct seccomp_data, instruction_pointer);
 	const uint32_t hi = lo + 4;
 	const uint32_t arch = offsetof(struct seccomp_data, arch);
@@ -244,19 +258,24 @@ static void ksc_shadow(struct sock_filter f[15], uint64_t ip64, uint64_t ip32, u
 		/* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arch),
 		/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 1, 2),
 		/* 12 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err & SECCOMP_RET_DATA)),
+		/* 13 */ BPF_STMT(BPF_RET | BPF_K, hit),
 		/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 	};
 	memcpy(f, p, sizeof p);
 }
 
 // ksc_check_abi proves that a stub's calls are intercepted before any profile is
-// installed, with getpid, which is harmless if it does run. An ABI whose stub is not
-// intercepted is never probed.
-static void ksc_check_abi(uint32_t abi, uint32_t getpid_nr) {
+// installed, with a call that is harmless if it does run (getpid; in runtime mode one
+// the runtime filter allows, chosen by Go). An ABI whose stub is not intercepted is
+// never probed.
+static void ksc_check_abi(uint32_t abi) {
 	static const uint64_t zero[6];
 	struct ksc_res r;
-	ksc_probe(abi, getpid_nr, zero, &r);
+	if (H->selfcheck_nr[abi] == KSC_NO_SELFCHECK) {
+		H->abi_state[abi] = KSC_ABI_NO_SELFCHECK;
+		return;
+	}
+	ksc_probe(abi, H->selfcheck_nr[abi], zero, &r);
 	if (r.state == KSC_R_RETURN && r.ret == -(long)H->shadow_errno) {
 		H->abi_state[abi] = KSC_ABI_OK;
 		return;
@@ -268,22 +287,27 @@ static void ksc_check_abi(uint32_t abi, uint32_t getpid_nr) {
 
 static void ksc_selfcheck(void) {
 	static const uint64_t zero[6];
-	ksc_check_abi(KSC_ABI_X86_64, SYS_getpid);
+	ksc_check_abi(KSC_ABI_X86_64);
+	if (H->abi_state[KSC_ABI_X86_64] == KSC_ABI_NO_SELFCHECK)
+		ksc_fatal("no harmless call (getpid, gettid, ...) is allowed by the filter, so the shadow filter "
+			  "cannot be checked; refusing to probe");
 	if (H->abi_state[KSC_ABI_X86_64] != KSC_ABI_OK)
-		ksc_fatal("shadow filter self-check failed: getpid through the x86_64 probe stub gave %s %lld, "
+		ksc_fatal("shadow filter self-check failed: syscall %u through the x86_64 probe stub gave %s %lld, "
 			  "want return -%u; refusing to probe",
+			  H->selfcheck_nr[KSC_ABI_X86_64],
 			  H->abi_sig[KSC_ABI_X86_64] ? "signal" : "return",
 			  H->abi_sig[KSC_ABI_X86_64] ? (long long)H->abi_sig[KSC_ABI_X86_64]
 						     : (long long)H->abi_ret[KSC_ABI_X86_64],
 			  H->shadow_errno);
 	if (H->need_abi & (1u << KSC_ABI_I386))
-		ksc_check_abi(KSC_ABI_I386, KSC_I386_GETPID);
+		ksc_check_abi(KSC_ABI_I386);
 	if (H->need_abi & (1u << KSC_ABI_X32))
-		ksc_check_abi(KSC_ABI_X32, SYS_getpid | KSC_X32_BIT);
+		ksc_check_abi(KSC_ABI_X32);
 	// Calls the kernel exempts from seccomp bypass the shadow filter too, so they
 	// run: issue each candidate once, here, to learn whether it is exempt on this
 	// kernel (Go only lists candidates known to be harmless outside their kernel
-	// trampolines), and never again.
+	// trampolines, and in runtime mode only those the runtime filter allows, so that
+	// a filtered one comes back as -shadow_errno), and never again.
 	for (uint32_t k = 0; k < H->exempt_count && k < KSC_MAX_EXEMPT; k++) {
 		if (H->exempt_state[k] != KSC_EX_UNCHECKED)
 			continue;
@@ -319,21 +343,29 @@ static int ksc_worker(void *arg) {
 	// test_break lets the tests prove that a stub the shadow filter misses is caught
 	// by the self-check (its getpid then runs, harmlessly) and never probed.
 	ksc_shadow(shadow, H->stub64_ip + !!(H->test_break & (1u << KSC_ABI_X86_64)),
-		   H->stub32_ip + !!(H->test_break & (1u << KSC_ABI_I386)), H->shadow_errno);
+		   H->stub32_ip + !!(H->test_break & (1u << KSC_ABI_I386)),
+		   H->runtime_mode ? SECCOMP_RET_USER_NOTIF : SECCOMP_RET_ERRNO | (H->shadow_errno & SECCOMP_RET_DATA));
 	struct sock_fprog sp = {.len = 15, .filter = shadow};
-	long rc = ksc_raw(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&sp, 0, 0, 0);
+	long flags = H->runtime_mode ? (long)SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+	long rc = ksc_raw(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, (long)&sp, 0, 0, 0);
 	if (rc < 0)
-		ksc_fatal("the kernel refused the shadow filter: %s", ksc_errname(rc));
+		ksc_fatal("the kernel refused the shadow filter%s: %s",
+			  H->runtime_mode ? " (with a notification listener, under the runtime's filter)" : "",
+			  ksc_errname(rc));
+	if (H->runtime_mode)
+		__atomic_store_n(&ksc_listener, (int)rc, __ATOMIC_SEQ_CST);
 
 	__atomic_store_n(&H->phase, KSC_PHASE_SELFCHECK, __ATOMIC_SEQ_CST);
 	ksc_selfcheck();
 
 	__atomic_store_n(&H->phase, KSC_PHASE_PROFILE, __ATOMIC_SEQ_CST);
-	struct sock_fprog pp = {.len = (unsigned short)H->prog_len, .filter = (struct sock_filter *)P};
-	rc = ksc_raw(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&pp, 0, 0, 0);
-	if (rc < 0)
-		ksc_fatal("the kernel refused the profile's BPF program (%u instructions): %s", H->prog_len,
-			  ksc_errname(rc));
+	if (!H->runtime_mode) {
+		struct sock_fprog pp = {.len = (unsigned short)H->prog_len, .filter = (struct sock_filter *)P};
+		rc = ksc_raw(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, (long)&pp, 0, 0, 0);
+		if (rc < 0)
+			ksc_fatal("the kernel refused the profile's BPF program (%u instructions): %s", H->prog_len,
+				  ksc_errname(rc));
+	}
 
 	// From here on the thread's only syscalls are the probes.
 	__atomic_store_n(&H->phase, KSC_PHASE_PROBING, __ATOMIC_SEQ_CST);
@@ -414,7 +446,7 @@ static void ksc_map(const char *env) {
 		ksc_die(126, "%s=%s: not a probe request of this binary (magic %#x version %u)", KSC_ENV, env,
 			h->magic, h->version);
 	uint64_t size = (uint64_t)st.st_size;
-	if (h->prog_len == 0 || h->prog_len > BPF_MAXINSNS || h->start > h->nvec ||
+	if ((h->prog_len == 0) != (h->runtime_mode != 0) || h->prog_len > BPF_MAXINSNS || h->start > h->nvec ||
 	    h->prog_off + (uint64_t)h->prog_len * sizeof(struct sock_filter) > size ||
 	    h->vec_off + (uint64_t)h->nvec * sizeof(struct ksc_vec) > size ||
 	    h->res_off + (uint64_t)h->nvec * sizeof(struct ksc_res) > size)
@@ -425,6 +457,44 @@ static void ksc_map(const char *env) {
 	R = (struct ksc_res *)((char *)m + h->res_off);
 }
 
+// ksc_answer answers one notification of the runtime-mode shadow filter with
+// -shadow_errno: "the filter under test let this call through". The buffers are larger
+// than the structs, which a newer kernel may grow; RECV wants its buffer zeroed.
+static void ksc_answer(int fd) {
+	static union {
+		struct seccomp_notif n;
+		char pad[512];
+	} req;
+	static union {
+		struct seccomp_notif_resp r;
+		char pad[512];
+	} resp;
+	memset(&req, 0, sizeof req);
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) != 0)
+		return; // ENOENT: the probe thread died meanwhile
+	memset(&resp, 0, sizeof resp);
+	resp.r.id = req.n.id;
+	resp.r.error = -(int32_t)H->shadow_errno;
+	if (ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) == 0)
+		H->notified++;
+}
+
+// ksc_wait waits up to 2 ms for the probe thread to end, answering the shadow
+// filter's notifications meanwhile in runtime mode.
+static void ksc_wait(pid_t t) {
+	int fd = __atomic_load_n(&ksc_listener, __ATOMIC_SEQ_CST);
+	if (fd >= 0) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		if (poll(&p, 1, 2) > 0 && (p.revents & POLLIN)) {
+			ksc_answer(fd);
+			return;
+		}
+		// POLLHUP: no thread uses the filter any more; the thread is ending.
+	}
+	struct timespec ts = {.tv_sec = 0, .tv_nsec = 2 * 1000 * 1000};
+	syscall(SYS_futex, &ksc_tid, FUTEX_WAIT, t, &ts, NULL, 0);
+}
+
 // ksc_prober runs in a process forked by the supervisor: its main thread starts probe
 // threads, one after another (one more per KILL_THREAD), until every vector from
 // ksc_start on has a result. KILL_PROCESS ends it; the supervisor carries on.
@@ -433,7 +503,9 @@ __attribute__((noreturn)) static void ksc_prober(void) {
 	// only thread ends only when it does.
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		ksc_fail("prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
-	if (getppid() != H->supervisor)
+	// A runtime filter may deny getpid; then the supervisor's pid is unknown
+	// (H->supervisor <= 0) and this check is skipped.
+	if (H->supervisor > 0 && getppid() != H->supervisor)
 		_exit(3);
 
 	sigset_t all;
@@ -463,6 +535,10 @@ __attribute__((noreturn)) static void ksc_prober(void) {
 			_exit(0);
 		}
 		H->threads++;
+		// A killed probe thread leaves its listener behind; the next one makes its own.
+		int old = __atomic_exchange_n(&ksc_listener, -1, __ATOMIC_SEQ_CST);
+		if (old >= 0)
+			close(old);
 		if (clone(ksc_worker, stack + KSC_STACK_SIZE, flags, NULL, (pid_t *)&ksc_tid, NULL, (pid_t *)&ksc_tid) < 0)
 			ksc_fail("clone of the probe thread: %s", strerror(errno));
 		// The probe thread wakes us when it is done, and the kernel when it dies.
@@ -473,8 +549,7 @@ __attribute__((noreturn)) static void ksc_prober(void) {
 			    __atomic_load_n(&H->fatal, __ATOMIC_SEQ_CST) ||
 			    __atomic_load_n(&H->stray_sig, __ATOMIC_SEQ_CST))
 				break;
-			struct timespec ts = {.tv_sec = 0, .tv_nsec = 2 * 1000 * 1000};
-			syscall(SYS_futex, &ksc_tid, FUTEX_WAIT, t, &ts, NULL, 0);
+			ksc_wait(t);
 		}
 		if (__atomic_load_n(&H->fatal, __ATOMIC_SEQ_CST))
 			_exit(3);
@@ -519,7 +594,8 @@ __attribute__((constructor)) static void ksc_live_probe_child(void) {
 	// Inherited by every probe process. No core file from KILL_PROCESS;
 	// no_new_privs lets an unprivileged thread install filters. Dropping every
 	// capability is defence in depth: a probed call never runs, but if one ever
-	// did, it would run powerless.
+	// did, it would run powerless. A runtime filter may deny capset; the probe then
+	// keeps the container's capabilities, which the pod already limits.
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
 		ksc_fail("prctl(PR_SET_DUMPABLE, 0): %s", strerror(errno));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -527,8 +603,11 @@ __attribute__((constructor)) static void ksc_live_probe_child(void) {
 	struct __user_cap_header_struct caph = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct capd[2];
 	memset(capd, 0, sizeof capd);
-	if (syscall(SYS_capset, &caph, capd) != 0)
-		ksc_fail("capset (dropping every capability): %s", strerror(errno));
+	if (syscall(SYS_capset, &caph, capd) != 0) {
+		if (!H->runtime_mode)
+			ksc_fail("capset (dropping every capability): %s", strerror(errno));
+		H->capset_errno = errno;
+	}
 
 	uint32_t faults = 0;
 	ksc_start = H->start;

@@ -74,12 +74,75 @@ func Probe(prog []bpf.RawInstruction, vectors []simulate.Vector) ([]Result, erro
 	if len(prog) == 0 || len(prog) > simulate.MaxInstructions {
 		return nil, fmt.Errorf("live probe: the filter has %d instructions; the kernel takes 1 to %d", len(prog), simulate.MaxInstructions)
 	}
-	shadow, err := shadowErrno(prog)
+	shadow, err := shadowErrno(programErrnos(prog))
 	if err != nil {
 		return nil, err
 	}
-	results := make([]Result, len(vectors))
 	req := newRequest(prog, len(vectors), shadow)
+	req.selfcheck = [C.KSC_ABI_COUNT]uint32{abiX86_64: getpidX86_64, abiI386: getpidI386, abiX32: getpidX86_64 | x32Bit}
+	return req.probe(vectors, nil)
+}
+
+// ProbeRuntime issues every vector under the filter this process already runs under:
+// the one the container runtime installed from the profile before the verifier
+// started. The child is the same; its shadow filter answers with a notification, which
+// ranks below ERRNO, so the runtime filter's own errno, trap or kill still wins and a
+// call it lets through comes back without running (see probe_linux_amd64.c, runtime
+// mode). expected[i] is what the profile should give vectors[i]; it picks the shadow's
+// errno, the harmless self-check call of each entry point (one the filter allows), and
+// which exemption candidates may be issued.
+func ProbeRuntime(vectors []simulate.Vector, expected []simulate.Outcome) ([]Result, error) {
+	if len(expected) != len(vectors) {
+		return nil, fmt.Errorf("live probe: %d vectors but %d expected outcomes", len(vectors), len(expected))
+	}
+	used := map[uint32]bool{}
+	for _, o := range expected {
+		if o.Action == simulate.ActErrno {
+			used[uint32(o.Data)] = true
+		}
+	}
+	shadow, err := shadowErrno(used)
+	if err != nil {
+		return nil, err
+	}
+	req := newRequest(nil, len(vectors), shadow)
+	req.runtime = true
+	req.selfcheck = selfcheckCalls(vectors, expected)
+	return req.probe(vectors, expected)
+}
+
+// Self-check calls of Probe, which installs the profile only after the self-check.
+const (
+	getpidX86_64 = 39
+	getpidI386   = 20
+)
+
+// harmless calls change nothing if they run: a runtime-mode self-check picks one the
+// filter under test allows, since that filter is already in force.
+var harmless = []string{"getpid", "gettid", "getppid", "getuid", "getgid", "geteuid", "getegid",
+	"getuid32", "getgid32", "geteuid32", "getegid32", "getpgrp", "sched_yield"}
+
+func selfcheckCalls(vectors []simulate.Vector, expected []simulate.Outcome) [C.KSC_ABI_COUNT]uint32 {
+	var out [C.KSC_ABI_COUNT]uint32
+	for i := range out {
+		out[i] = C.KSC_NO_SELFCHECK
+	}
+	for _, name := range harmless {
+		for i, v := range vectors {
+			abi, nr, skip := entry(v)
+			if skip != nil || v.Name != name || v.Why != "" || expected[i].Action != simulate.ActAllow || out[abi] != C.KSC_NO_SELFCHECK {
+				continue
+			}
+			out[abi] = nr
+		}
+	}
+	return out
+}
+
+// probe fills in the vectors, runs the child and reads its results. expected is set in
+// runtime mode only.
+func (req *request) probe(vectors []simulate.Vector, expected []simulate.Outcome) ([]Result, error) {
+	results := make([]Result, len(vectors))
 	probed := 0
 	for i, v := range vectors {
 		results[i].Vector = v
@@ -89,6 +152,11 @@ func Probe(prog []bpf.RawInstruction, vectors []simulate.Vector) ([]Result, erro
 			continue
 		}
 		req.vecs[i] = vecEntry{abi: abi, nr: nr, args: v.Args}
+		// Runtime mode: an exemption candidate that the filter does not let through
+		// would be denied, trapped or killed by it during the self-check, which
+		// could then not tell "filtered" from "exempt". Such a vector is probed
+		// like any other.
+		req.vecs[i].exemptCheck = expected == nil || expected[i].Action == simulate.ActAllow
 		probed++
 	}
 	if probed == 0 {
@@ -102,7 +170,10 @@ func Probe(prog []bpf.RawInstruction, vectors []simulate.Vector) ([]Result, erro
 	if err := mem.run(); err != nil {
 		return nil, err
 	}
-	inherited := inheritedFilters()
+	inherited := ""
+	if !req.runtime {
+		inherited = inheritedFilters()
+	}
 	for i := range results {
 		if results[i].Observed.Kind != "" {
 			continue
@@ -133,15 +204,20 @@ func inheritedFilters() string {
 	return ""
 }
 
-// shadowErrno picks an errno for the shadow filter that the profile never returns,
-// so that "allowed" cannot be mistaken for the profile's own ERRNO.
-func shadowErrno(prog []bpf.RawInstruction) (uint32, error) {
+// programErrnos are the errnos a BPF program's ERRNO actions return.
+func programErrnos(prog []bpf.RawInstruction) map[uint32]bool {
 	used := map[uint32]bool{}
 	for _, ins := range prog {
 		if ins.Op == unix.BPF_RET|unix.BPF_K && ins.K&retActionFull == retErrno {
 			used[min(ins.K&0xffff, maxErrno)] = true
 		}
 	}
+	return used
+}
+
+// shadowErrno picks an errno for the shadow filter that the profile never returns,
+// so that "allowed" cannot be mistaken for the profile's own ERRNO.
+func shadowErrno(used map[uint32]bool) (uint32, error) {
 	for e := uint32(shadowLow); e <= maxErrno; e++ {
 		if !used[e] {
 			return e, nil
@@ -171,12 +247,17 @@ func entry(v simulate.Vector) (abi, nr uint32, skip *Observation) {
 type vecEntry struct {
 	abi, nr uint32
 	args    [6]uint64
+	// exemptCheck: an exemption candidate may be issued once in the self-check.
+	exemptCheck bool
 }
 
 type request struct {
 	prog   []bpf.RawInstruction
 	vecs   []vecEntry
 	shadow uint32
+	// runtime: prove the filter this process runs under instead of installing prog.
+	runtime   bool
+	selfcheck [C.KSC_ABI_COUNT]uint32
 }
 
 func newRequest(prog []bpf.RawInstruction, n int, shadow uint32) *request {
@@ -233,6 +314,12 @@ func (r *request) share() (*shared, error) {
 	h.nvec = C.uint32_t(n)
 	h.shadow_errno = C.uint32_t(r.shadow)
 	h.test_break = C.uint32_t(testBreak)
+	if r.runtime {
+		h.runtime_mode = 1
+	}
+	for abi, nr := range r.selfcheck {
+		h.selfcheck_nr[abi] = C.uint32_t(nr)
+	}
 	h.prog_off = C.uint64_t(progOff)
 	h.vec_off = C.uint64_t(vecOff)
 	h.res_off = C.uint64_t(resOff)
@@ -253,7 +340,7 @@ func (r *request) share() (*shared, error) {
 		if v.abi != C.KSC_ABI_NONE {
 			h.need_abi |= 1 << v.abi
 		}
-		if _, ok := exemptCandidates[int(v.nr)]; ok && v.abi == C.KSC_ABI_X86_64 && !exempt[v.nr] {
+		if _, ok := exemptCandidates[int(v.nr)]; ok && v.abi == C.KSC_ABI_X86_64 && v.exemptCheck && !exempt[v.nr] {
 			exempt[v.nr] = true
 			h.exempt_nr[h.exempt_count] = C.uint32_t(v.nr)
 			h.exempt_count++
@@ -347,7 +434,10 @@ func (s *shared) observe(i int, v simulate.Vector) Observation {
 		ret := int64(r.ret)
 		switch {
 		case ret == -shadow:
-			if s.allowed == "" {
+			if s.allowed == "" && h.runtime_mode != 0 {
+				s.allowed = fmt.Sprintf("not denied: the shadow filter's notification was answered (errno %d), so the runtime's filter allows the call or logs, traces or notifies it "+
+					"(those rank below the notification); the call did not run", shadow)
+			} else if s.allowed == "" {
 				s.allowed = fmt.Sprintf("not denied: the shadow filter's errno %d came back, so the filter allows the call or logs, traces or notifies it "+
 					"(those rank below ERRNO); the call did not run", shadow)
 			}
@@ -382,8 +472,11 @@ func (s *shared) observe(i int, v simulate.Vector) Observation {
 	case C.KSC_R_FAULT:
 		return notProbed("the probe process died of %s at this vector, which no seccomp action causes", unix.SignalName(syscall.Signal(r.sig)))
 	case C.KSC_R_ABI_DOWN:
-		return notProbed("the %s entry point does not reach the shadow filter on this kernel: getpid through it %s, so its calls are not issued",
-			abiName(abi), abiFailure(h, abi))
+		if h.abi_state[abi] == C.KSC_ABI_NO_SELFCHECK {
+			return notProbed("the %s entry point %s, so its calls are not issued", abiName(abi), abiFailure(h, abi))
+		}
+		return notProbed("the %s entry point does not reach the shadow filter on this kernel: syscall %d through it %s, so its calls are not issued",
+			abiName(abi), uint32(h.selfcheck_nr[abi]), abiFailure(h, abi))
 	case C.KSC_R_EXEMPT:
 		name := exemptCandidates[int(s.vecs[i].nr)]
 		return Observation{
@@ -427,6 +520,9 @@ func abiName(abi uint32) string {
 }
 
 func abiFailure(h *C.struct_ksc_hdr, abi uint32) string {
+	if h.abi_state[abi] == C.KSC_ABI_NO_SELFCHECK {
+		return "cannot be checked: the filter allows none of the harmless calls (" + strings.Join(harmless, ", ") + ") there"
+	}
 	if sig := h.abi_sig[abi]; sig != 0 {
 		what := unix.SignalName(syscall.Signal(sig))
 		if abi == C.KSC_ABI_I386 && syscall.Signal(sig) == unix.SIGSEGV {

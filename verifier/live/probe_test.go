@@ -180,7 +180,7 @@ func TestOtherArchesNotProbed(t *testing.T) {
 // The profile's own errno may be the shadow filter's usual 4000: the shadow moves.
 func TestShadowErrnoAvoidsProfileErrnos(t *testing.T) {
 	prog := compile(t, seccomp.ActAllow, nil, rule{"chmod", errno(4000)}, rule{"mkdir", errno(4001)})
-	if e, _ := shadowErrno(prog); e != 4002 {
+	if e, _ := shadowErrno(programErrnos(prog)); e != 4002 {
 		t.Fatalf("shadow errno %d, want 4002", e)
 	}
 	res := probe(t, prog, vec(t, syscalls.X86_64, "chmod"), vec(t, syscalls.X86_64, "mkdir"), vec(t, syscalls.X86_64, "getpid"))
