@@ -26,6 +26,7 @@ func runCheck(args []string) int {
 	fs := flag.NewFlagSet("check", flag.ExitOnError)
 	source := fs.String("source", "/profiles", "directory holding the source profiles (the ConfigMap volume)")
 	installed := fs.String("installed", "", "node directory the installer writes into (mounted read-only)")
+	runtime := fs.String("runtime", lint.Containerd, "how the node's runtime reads the profile: "+strings.Join(lint.Runtimes, ", "))
 	fs.Parse(args)
 	if *installed == "" {
 		fmt.Fprintln(os.Stderr, "check: --installed is required")
@@ -43,7 +44,7 @@ func runCheck(args []string) int {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		rep.Profiles = append(rep.Profiles, checkOne(n, files[n], *installed))
+		rep.Profiles = append(rep.Profiles, checkOne(n, files[n], *installed, *runtime))
 	}
 	if err := json.NewEncoder(os.Stdout).Encode(rep); err != nil {
 		return 1
@@ -51,7 +52,7 @@ func runCheck(args []string) int {
 	return 0
 }
 
-func checkOne(name string, source []byte, dir string) report.ProfileChecks {
+func checkOne(name string, source []byte, dir, runtime string) report.ProfileChecks {
 	pc := report.ProfileChecks{Name: name, SourceDigest: profile.Digest(source)}
 	path := filepath.Join(dir, name)
 	data, err := os.ReadFile(path)
@@ -74,7 +75,7 @@ func checkOne(name string, source []byte, dir string) report.ProfileChecks {
 		pc.Installed = report.Fail(fmt.Sprintf("the node's file differs from the source (node sha256 %s, source %s): run `kubectl seccomp install` again", pc.NodeDigest[:12], pc.SourceDigest[:12]))
 	}
 	// The installed file is what the runtime will load, so that is the one to prove.
-	proof := prove(name, data, lint.Containerd)
+	proof := prove(name, data, runtime)
 	pc.Loads, pc.Simulated = loadsCheck(proof), simulatedCheck(proof)
 	pc.Notes = report.ProofNotes(proof)
 	pc.Proof = &proof

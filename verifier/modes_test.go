@@ -18,7 +18,7 @@ func TestEveryModeThePluginUsesExists(t *testing.T) {
 		specs = append(specs, objects.InstallerDaemonSet(cfg, mode, "r").Spec.Template.Spec)
 	}
 	files := []*profile.File{{Name: "a.json"}, {Name: "b.json"}}
-	specs = append(specs, objects.VerifierPod(cfg, "node1", "run", files).Spec)
+	specs = append(specs, objects.VerifierPod(cfg, "node1", "run", "containerd", files).Spec)
 	for _, spec := range specs {
 		for _, c := range append(spec.InitContainers, spec.Containers...) {
 			if len(c.Args) == 0 || modes[c.Args[0]] == nil {

@@ -22,16 +22,17 @@ func prove(name string, data []byte, runtime string) report.Proof {
 	proof := report.Proof{Profile: name, Kernel: kernelRelease()}
 	proof.Findings = lint.Lint(name, data, lint.Options{NodeArches: []syscalls.Arch{native}, Runtime: runtime})
 
-	opts := engine.Options{Native: native}
-	if runtime == lint.Docker || runtime == lint.CRIO {
-		opts.Target = &profile.Target{Arch: native}
-	}
-	static := engine.Static(name, data, opts)
+	static := engine.Static(name, data, engineOptions(runtime))
 	proof.Static = static.Report
 	proof.Timings.StaticMs = msSince(start)
 
 	liveStart := time.Now()
-	proof.Live = proveLive(static, restrictedNames(name, data))
+	restricted := restrictedNames(name, data)
+	var probed map[syscalls.Arch]bool
+	proof.Live, probed = proveLive(static, restricted)
+	if static.Report.Error == "" {
+		proof.SimulatedElsewhere = simulatedElsewhere(static, restricted, probed)
+	}
 	proof.Timings.LiveMs = msSince(liveStart)
 	proof.Timings.TotalMs = msSince(start)
 	return proof
@@ -39,16 +40,18 @@ func prove(name string, data []byte, runtime string) report.Proof {
 
 // proveLive probes the exact program the simulation ran and compares, vector by
 // vector, what the kernel did with what the simulation said.
-func proveLive(static *engine.Result, restricted map[string]bool) report.LiveReport {
+// It also returns the arches of which some vector was probed.
+func proveLive(static *engine.Result, restricted map[string]bool) (report.LiveReport, map[syscalls.Arch]bool) {
 	var lr report.LiveReport
+	probed := map[syscalls.Arch]bool{}
 	if static.Report.Error != "" || len(static.Program) == 0 {
 		lr.Error = "nothing to probe: the profile did not compile"
-		return lr
+		return lr, probed
 	}
 	results, err := live.Probe(static.Program, static.Vectors)
 	if err != nil {
 		lr.Error = err.Error()
-		return lr
+		return lr, probed
 	}
 	exempt := map[string]bool{}
 	for i, r := range results {
@@ -59,6 +62,7 @@ func proveLive(static *engine.Result, restricted map[string]bool) report.LiveRep
 			continue
 		}
 		lr.Probed++
+		probed[r.Vector.Arch] = true
 		if obs.Exemption != "" && !exempt[r.Vector.Name] {
 			exempt[r.Vector.Name] = true
 			lr.Exempt = append(lr.Exempt, fmt.Sprintf("%s on %s: %s", r.Vector.Name, r.Vector.Arch, obs.Exemption))
@@ -79,7 +83,17 @@ func proveLive(static *engine.Result, restricted map[string]bool) report.LiveRep
 			Explained: obs.Exemption != "", Note: note,
 		})
 	}
-	return lr
+	return lr, probed
+}
+
+// engineOptions read the JSON as runtime does on this node: Docker and CRI-O resolve
+// archMap and includes/excludes for the node's arch, containerd hands it to runc as is.
+func engineOptions(runtime string) engine.Options {
+	opts := engine.Options{Native: engine.NativeArch()}
+	if runtime == lint.Docker || runtime == lint.CRIO {
+		opts.Target = &profile.Target{Arch: opts.Native}
+	}
+	return opts
 }
 
 func msSince(t time.Time) float64 { return float64(time.Since(t).Microseconds()) / 1000 }

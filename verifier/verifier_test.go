@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +13,17 @@ import (
 
 // TestMain lets the benchmark use this test binary as the verifier process when no
 // release build is named.
+//
+// With runtimeFilterEnv set, the mode first runs under that profile's filter, the way
+// a container runtime starts the probe container.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && modes[os.Args[1]] != nil {
+		if path := os.Getenv(runtimeFilterEnv); path != "" {
+			if err := actAsRuntime(path); err != nil {
+				fmt.Fprintln(os.Stderr, "test runtime:", err)
+				os.Exit(125)
+			}
+		}
 		os.Exit(modes[os.Args[1]](os.Args[2:]))
 	}
 	os.Exit(m.Run())
@@ -36,7 +46,7 @@ func TestCheckOneProvesDenyChmod(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "deny-chmod.json"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pc := checkOne("deny-chmod.json", data, dir)
+	pc := checkOne("deny-chmod.json", data, dir, lint.Containerd)
 	if !pc.Installed.OK {
 		t.Errorf("installed: %+v", pc.Installed)
 	}
@@ -57,7 +67,7 @@ func TestCheckOneProvesDenyChmod(t *testing.T) {
 func TestCheckOneReportsMissingAndDriftedFiles(t *testing.T) {
 	data := readTestdata(t, "deny-chmod.json")
 	dir := t.TempDir()
-	pc := checkOne("deny-chmod.json", data, dir)
+	pc := checkOne("deny-chmod.json", data, dir, lint.Containerd)
 	if pc.Installed.OK || !strings.Contains(pc.Installed.Detail, "file missing") || pc.Loads.Ran {
 		t.Errorf("missing file: want installed FAIL and loads not run, got %+v / %+v", pc.Installed, pc.Loads)
 	}
@@ -65,7 +75,7 @@ func TestCheckOneReportsMissingAndDriftedFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "deny-chmod.json"), drifted, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	pc = checkOne("deny-chmod.json", data, dir)
+	pc = checkOne("deny-chmod.json", data, dir, lint.Containerd)
 	if pc.Installed.OK || !strings.Contains(pc.Installed.Detail, "differs from the source") {
 		t.Errorf("drifted file: want installed FAIL naming the difference, got %+v", pc.Installed)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,6 +17,15 @@ type Node struct {
 	// NotReady is empty for a Ready node, else why it is not: a pod sent there would
 	// only wait, so it is reported instead.
 	NotReady string
+	// Cordoned: spec.unschedulable. Pods pinned with nodeName and the installer
+	// DaemonSet still run there, so the node is verified, and the report says so.
+	Cordoned bool
+	// Arch is status.nodeInfo.architecture (amd64, arm64, ...).
+	Arch string
+	// Runtime is the container runtime's name from status.nodeInfo
+	// (containerRuntimeVersion "containerd://1.6.20" gives "containerd"), and
+	// RuntimeVersion all of it.
+	Runtime, RuntimeVersion string
 }
 
 // Nodes lists the cluster's nodes in name order.
@@ -26,7 +36,12 @@ func Nodes(ctx context.Context, cs kubernetes.Interface) ([]Node, error) {
 	}
 	var out []Node
 	for _, n := range list.Items {
-		out = append(out, Node{Name: n.Name, NotReady: notReadyReason(&n)})
+		info := n.Status.NodeInfo
+		runtime, _, _ := strings.Cut(info.ContainerRuntimeVersion, "://")
+		out = append(out, Node{
+			Name: n.Name, NotReady: notReadyReason(&n), Cordoned: n.Spec.Unschedulable,
+			Arch: info.Architecture, Runtime: runtime, RuntimeVersion: info.ContainerRuntimeVersion,
+		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil

@@ -171,7 +171,8 @@ func (o *VerifyOptions) verifyNodes(ctx context.Context, nodes []cluster.Node, f
 			results = append(results, notVerified(n.Name, files, n.NotReady)...)
 			continue
 		}
-		pod, err := o.client.CoreV1().Pods(objects.Namespace).Create(ctx, objects.VerifierPod(o.config(), n.Name, run, files), metav1.CreateOptions{FieldManager: objects.FieldManager})
+		runtime, _ := lint.RuntimeOf(n.Runtime)
+		pod, err := o.client.CoreV1().Pods(objects.Namespace).Create(ctx, objects.VerifierPod(o.config(), n.Name, run, runtime, files), metav1.CreateOptions{FieldManager: objects.FieldManager})
 		if err != nil {
 			results = append(results, notVerified(n.Name, files, "cannot create the verifier pod: "+err.Error())...)
 			continue
@@ -206,6 +207,9 @@ func (o *VerifyOptions) verifyNodes(ctx context.Context, nodes []cluster.Node, f
 			continue
 		}
 		results = append(results, o.readResults(ctx, n.Name, p, files)...)
+	}
+	for i := range results {
+		results[i].Notes = append(nodeNotes(nodes, results[i].Node), results[i].Notes...)
 	}
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Node < results[j].Node })
 	return results, nil
@@ -258,7 +262,7 @@ func (o *VerifyOptions) readResults(ctx context.Context, node string, p *corev1.
 		if err := o.readReport(ctx, p, st, &probe); err != nil {
 			r.Enforced = report.Fail(err.Error())
 		} else {
-			r.Enforced = probe.Enforced
+			r.Enforced, r.Runtime = probe.Enforced, probe.Runtime
 		}
 		out = append(out, r)
 	}
@@ -318,6 +322,23 @@ func (o *VerifyOptions) printStructured(v any) error {
 	enc := json.NewEncoder(o.Out)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// nodeNotes are the facts about a node that bear on every profile's verdict there.
+func nodeNotes(nodes []cluster.Node, name string) []string {
+	var notes []string
+	for _, n := range nodes {
+		if n.Name != name {
+			continue
+		}
+		if n.Cordoned {
+			notes = append(notes, "node is cordoned (spec.unschedulable): verified anyway, since the installer and verifier pods are not scheduled but bound to it, and workloads already there still use its profiles")
+		}
+		if runtime, known := lint.RuntimeOf(n.Runtime); !known {
+			notes = append(notes, fmt.Sprintf("container runtime %q is not one this tool knows (containerd, cri-o, docker): the profile was judged as %s reads it", n.RuntimeVersion, runtime))
+		}
+	}
+	return notes
 }
 
 func notVerified(node string, files []*profile.File, why string) []report.NodeResult {

@@ -253,3 +253,19 @@ func ParseNodeArch(s string) (syscalls.Arch, error) {
 	}
 	return "", fmt.Errorf("unknown node arch %q: use amd64, arm64, arm, 386 or a native SCMP_ARCH_* name (x32 is no node arch)", s)
 }
+
+// RuntimeOf is how a node's container runtime, as its name appears in
+// status.nodeInfo.containerRuntimeVersion ("containerd", "cri-o", "docker"), reads a
+// Localhost profile. known is false for a runtime this tool has not studied; it is
+// then read as containerd does, which keeps the fewest of the Docker-only keys.
+func RuntimeOf(name string) (runtime string, known bool) {
+	switch strings.ToLower(name) {
+	case "containerd":
+		return Containerd, true
+	case "cri-o", "crio":
+		return CRIO, true
+	case "docker":
+		return Docker, true
+	}
+	return Containerd, false
+}

@@ -60,18 +60,21 @@ func InstallerDaemonSet(c Config, mode Mode, revision string) *appsv1.DaemonSet 
 }
 
 // VerifierPod checks every profile on one node: `check` plus one runtime probe per
-// profile, each started under its own Localhost profile.
-func VerifierPod(c Config, node, run string, files []*profile.File) *corev1.Pod {
+// profile, each started under its own Localhost profile. runtime says how the node's
+// container runtime reads a profile (lint.Containerd, lint.CRIO, lint.Docker), so both
+// judge the JSON as that node will.
+func VerifierPod(c Config, node, run, runtime string, files []*profile.File) *corev1.Pod {
 	var pod corev1.Pod
 	decode("verifier-pod.yaml", &pod)
 	pod.Labels[LabelRun] = run
 	pod.Spec.NodeName = node
+	pod.Spec.Containers[0].Args = append(pod.Spec.Containers[0].Args, "--runtime="+runtime)
 	check := pod.Spec.Containers[0]
 	for i, f := range files {
 		probe := corev1.Container{
 			Name:            ProbeContainerName(i),
 			ImagePullPolicy: check.ImagePullPolicy,
-			Args:            []string{"probe", "--profile=" + f.Name, "--source=/profiles/" + f.Name},
+			Args:            []string{"probe", "--profile=" + f.Name, "--source=/profiles/" + f.Name, "--runtime=" + runtime},
 			VolumeMounts:    []corev1.VolumeMount{{Name: "profiles", MountPath: "/profiles", ReadOnly: true}},
 			SecurityContext: &corev1.SecurityContext{SeccompProfile: &corev1.SeccompProfile{
 				Type:             corev1.SeccompProfileTypeLocalhost,

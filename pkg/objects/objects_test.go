@@ -310,7 +310,7 @@ func TestInstallerContainersWriteOnlyToWritableMounts(t *testing.T) {
 
 func TestVerifierPod(t *testing.T) {
 	files := testFiles()
-	pod := VerifierPod(testConfig, "node-7", "run42", files)
+	pod := VerifierPod(testConfig, "node-7", "run42", "containerd", files)
 	spec := pod.Spec
 
 	if pod.Namespace != Namespace {
@@ -371,6 +371,12 @@ func TestVerifierPod(t *testing.T) {
 		if v, _ := argValue(c, "--profile"); v != f.Name {
 			t.Errorf("%s args = %v, want --profile=%s", c.Name, c.Args, f.Name)
 		}
+		if v, _ := argValue(c, "--runtime"); v != "containerd" {
+			t.Errorf("%s args = %v, want --runtime=containerd: the probe must judge the JSON as the node's runtime reads it", c.Name, c.Args)
+		}
+	}
+	if v, _ := argValue(check, "--runtime"); v != "containerd" {
+		t.Errorf("check args = %v, want --runtime=containerd", check.Args)
 	}
 	if check.Image != testConfig.Image {
 		t.Errorf("check image = %q", check.Image)
@@ -384,12 +390,18 @@ func TestVerifierPod(t *testing.T) {
 }
 
 func TestVerifierPodsAreIndependent(t *testing.T) {
-	a := VerifierPod(testConfig, "node-a", "run1", testFiles())
-	b := VerifierPod(testConfig, "node-b", "run1", testFiles()[:1])
+	a := VerifierPod(testConfig, "node-a", "run1", "containerd", testFiles())
+	b := VerifierPod(testConfig, "node-b", "run1", "cri-o", testFiles()[:1])
 	if a.Spec.NodeName != "node-a" || len(a.Spec.Containers) != 4 {
 		t.Errorf("building a second pod changed the first: node %s, %d containers", a.Spec.NodeName, len(a.Spec.Containers))
 	}
 	if len(b.Spec.Containers) != 2 {
 		t.Errorf("second pod has %d containers, want 2", len(b.Spec.Containers))
+	}
+	if v, _ := argValue(a.Spec.Containers[0], "--runtime"); v != "containerd" {
+		t.Errorf("building a cri-o pod changed the first pod's check args: %v", a.Spec.Containers[0].Args)
+	}
+	if v, _ := argValue(b.Spec.Containers[1], "--runtime"); v != "cri-o" {
+		t.Errorf("cri-o node's probe args = %v", b.Spec.Containers[1].Args)
 	}
 }

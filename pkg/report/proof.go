@@ -15,7 +15,11 @@ type Proof struct {
 	Findings []profile.Finding `json:"findings,omitempty"`
 	Static   simulate.Report   `json:"static"`
 	Live     LiveReport        `json:"live"`
-	Timings  ProofTimings      `json:"timings"`
+	// SimulatedElsewhere says, per arch the filter covers but this machine cannot
+	// probe, what the restricted syscalls get there by simulation, and which of them
+	// are no syscall there at all.
+	SimulatedElsewhere []string     `json:"simulatedElsewhere,omitempty"`
+	Timings            ProofTimings `json:"timings"`
 }
 
 // LiveReport sums up the live probes: every vector issued in a child under the

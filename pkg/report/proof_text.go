@@ -83,6 +83,7 @@ func ProofNotes(p Proof) []string {
 	for _, f := range s.Findings {
 		out = append(out, fmt.Sprintf("%s: %s", f.Kind, f.Detail))
 	}
+	out = append(out, p.SimulatedElsewhere...)
 	l := p.Live
 	if l.Error == "" {
 		line := fmt.Sprintf("live vs simulation: %d of %d probed vectors agree", l.Agree, l.Probed)

@@ -40,11 +40,15 @@ type ProfileChecks struct {
 }
 
 // ProbeReport is what a `probe` container, started by the container runtime under
-// the profile, prints: whether the runtime applied a filter and what chmod(2) got.
+// the profile, prints: whether the runtime applied a filter, what chmod(2) and
+// fchmodat(2) got, and what every vector got under the runtime's filter.
 type ProbeReport struct {
 	Version  string `json:"version"`
 	Profile  string `json:"profile"`
 	Enforced Check  `json:"enforced"`
+	// Runtime is the per-vector proof under the runtime's filter; Disagreements'
+	// Simulated is what the profile gives there.
+	Runtime *LiveReport `json:"runtime,omitempty"`
 }
 
 // SyscallResult is what one probed syscall returned.

@@ -11,6 +11,9 @@ type NodeResult struct {
 	Enforced  Check    `json:"enforced"`
 	Notes     []string `json:"notes,omitempty"`
 	Proof     *Proof   `json:"proof,omitempty"`
+	// Runtime is the per-vector proof under the filter the runtime applied (the
+	// probe container's), behind ENFORCED.
+	Runtime *LiveReport `json:"runtime,omitempty"`
 }
 
 // Passed is true only when every check ran and passed: a check that could not run is

@@ -135,7 +135,9 @@ func TestKillProcessDefault(t *testing.T) {
 		expect{arch, "personality", []uint64{8}, allow}.check(t, r)
 		expect{arch, "personality", []uint64{0}, eperm}.check(t, r)
 		expect{arch, "personality", []uint64{9}, eperm}.check(t, r)
-		expect{arch, "ptrace", nil, simulate.Outcome{Action: simulate.ActKillProcess}}.check(t, r)
+		for _, name := range []string{"ptrace", "kexec_load", "reboot"} {
+			expect{arch, name, nil, simulate.Outcome{Action: simulate.ActKillProcess}}.check(t, r)
+		}
 	}
 	expect{syscalls.X86_64, "personality", []uint64{1<<32 | 8}, eperm}.check(t, r)
 	// x32: libseccomp compares the low 32 bits only.
