@@ -112,6 +112,13 @@ func (o *InstallOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return firstContact(err)
 	}
+	added, errs := lintForNodes(o.profiles, nodes, o.warnings)
+	for _, w := range added {
+		fmt.Fprintf(o.ErrOut, "%s: %s\n", w.Severity, w.String())
+	}
+	if len(errs) > 0 && !o.Force {
+		return refuseForNodes(errs)
+	}
 	cfg := o.config()
 	// A new revision on every install restarts the installer pods, so every node is
 	// re-synced now (repairing drift) and the per-node report below is fresh.

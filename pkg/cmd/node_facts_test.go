@@ -1,0 +1,111 @@
+package cmd
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
+
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/objects"
+)
+
+// nodeWith is a Ready node with the facts its kubelet reports.
+func nodeWith(name, arch, runtime string, cordoned bool) *corev1.Node {
+	n := readyNode(name)
+	n.Spec.Unschedulable = cordoned
+	n.Status.NodeInfo = corev1.NodeSystemInfo{Architecture: arch, ContainerRuntimeVersion: runtime}
+	return n
+}
+
+// Each node's verifier pod judges the JSON as that node's runtime reads it; a
+// cordoned node is verified and said to be cordoned; an unknown runtime is named.
+func TestVerifyUsesEachNodesRuntimeAndNotesCordonedNodes(t *testing.T) {
+	cm := objects.ProfilesConfigMap(nil, "digest")
+	cm.Data = map[string]string{"deny-chmod.json": `{"defaultAction": "SCMP_ACT_ALLOW"}`}
+	cs := fake.NewClientset(cm,
+		nodeWith("node-c", "amd64", "containerd://1.6.20", false),
+		nodeWith("node-o", "amd64", "cri-o://1.31.0", true),
+		nodeWith("node-x", "amd64", "kata://3.0", false))
+	deletePodsOnDeleteCollection(cs)
+	streams, out, _ := newStreams()
+	o := &VerifyOptions{clusterOptions: testClusterOptions(cs, streams), Output: "table"}
+	o.Timeout = time.Second // the fake runs no pod: every node times out
+
+	err, finished := runWithin(10*time.Second, func() error { return o.Run(context.Background()) })
+	if !finished {
+		t.Fatal("verify did not return")
+	}
+	if code := ExitCode(err); code != ExitFailed {
+		t.Errorf("exit code = %d, want %d (no node could be verified); err: %v", code, ExitFailed, err)
+	}
+	runtimes := map[string]string{}
+	for _, a := range cs.Actions() {
+		create, ok := a.(k8stesting.CreateAction)
+		if !ok {
+			continue
+		}
+		pod, ok := create.GetObject().(*corev1.Pod)
+		if !ok {
+			continue
+		}
+		for _, c := range pod.Spec.Containers {
+			for _, arg := range c.Args {
+				if v, ok := strings.CutPrefix(arg, "--runtime="); ok {
+					if prev, seen := runtimes[pod.Spec.NodeName]; seen && prev != v {
+						t.Errorf("%s: containers disagree on the runtime: %s, %s", pod.Spec.NodeName, prev, v)
+					}
+					runtimes[pod.Spec.NodeName] = v
+				}
+			}
+		}
+	}
+	want := map[string]string{"node-c": "containerd", "node-o": "cri-o", "node-x": "containerd"}
+	for node, r := range want {
+		if runtimes[node] != r {
+			t.Errorf("%s's verifier pod reads the profile as %q, want %q (all: %v)", node, runtimes[node], r, runtimes)
+		}
+	}
+	for _, w := range []string{"node-o", "cordoned", `"kata://3.0" is not one this tool knows`} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("output does not mention %q:\n%s", w, out)
+		}
+	}
+}
+
+// install lints again with the arches the nodes report, before it changes anything:
+// an arm64 node learns that chmod is no syscall there.
+func TestInstallLintsForTheNodesArches(t *testing.T) {
+	cs := fake.NewClientset(nodeWith("node-a", "arm64", "containerd://1.7.0", false))
+	streams, _, errOut := newStreams()
+	o := &InstallOptions{clusterOptions: testClusterOptions(cs, streams), Files: []string{testdata("deny-chmod.json")}, now: time.Now}
+	if err := o.Complete(); err != nil {
+		t.Fatal(err)
+	}
+	o.Run(context.Background()) // the fake's apply is not server-side apply; only the output before it counts
+	if !strings.Contains(errOut.String(), "chmod is not a syscall on SCMP_ARCH_AARCH64, so this rule denies nothing there") {
+		t.Errorf("stderr = %q, want the aarch64 warning", errOut)
+	}
+}
+
+// deletePodsOnDeleteCollection makes the fake carry out DeleteCollection of pods,
+// which its object tracker leaves undone, so verify's cleanup sees them go.
+func deletePodsOnDeleteCollection(cs *fake.Clientset) {
+	gvr := corev1.SchemeGroupVersion.WithResource("pods")
+	cs.PrependReactor("delete-collection", "pods", func(a k8stesting.Action) (bool, runtime.Object, error) {
+		list, err := cs.Tracker().List(gvr, corev1.SchemeGroupVersion.WithKind("Pod"), a.GetNamespace())
+		if err != nil {
+			return true, nil, err
+		}
+		for _, p := range list.(*corev1.PodList).Items {
+			if err := cs.Tracker().Delete(gvr, p.Namespace, p.Name); err != nil {
+				return true, nil, err
+			}
+		}
+		return true, nil, nil
+	})
+}
