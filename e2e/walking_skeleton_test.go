@@ -80,6 +80,10 @@ var _ = Describe("install, verify and uninstall deny-chmod.json", Ordered, func(
 			Expect(res.Enforced.OK).To(BeTrue(), "%s enforced: %s", res.Node, res.Enforced.Detail)
 			Expect(res.Enforced.Detail).To(ContainSubstring("Seccomp: 2"))
 			Expect(res.Enforced.Detail).To(ContainSubstring("EPERM"))
+			// Every vector, not only chmod, probed under the filter runc applied.
+			Expect(res.Enforced.Detail).To(MatchRegexp(`all \d+ vectors probed under the runtime's filter got what the profile gives \(chmod: errno EPERM \(1\)\)`))
+			Expect(res.Runtime).NotTo(BeNil())
+			Expect(res.Runtime.Agree).To(Equal(res.Runtime.Probed))
 		}
 		Expect(verifierPods()).To(BeEmpty())
 	})
