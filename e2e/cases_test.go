@@ -17,13 +17,7 @@ var _ = Describe("verify the case profiles under the real runtime", Ordered, fun
 	})
 
 	It("passes on both nodes, every rule proven under the runtime's filter", func() {
-		r := plugin("install", "-f", filepath.Join(repoRoot, "e2e/testdata/cases"), "--image", image)
-		Expect(r.Code).To(Equal(0), r.Stderr)
-		s, r := verifyJSON()
-		Expect(r.Code).To(Equal(0), r.Stdout+r.Stderr)
-		Expect(s.Results).To(HaveLen(6))
-		for _, res := range s.Results {
-			Expect(res.Passed()).To(BeTrue(), "%s %s: %+v", res.Node, res.Profile, res)
+		for _, res := range installAndVerifyPassing(filepath.Join(repoRoot, "e2e/testdata/cases"), 6) {
 			Expect(res.Runtime).NotTo(BeNil(), "%s %s: no per-rule proof under the runtime", res.Node, res.Profile)
 			Expect(res.Runtime.Probed).To(BeNumerically(">", 300))
 			for _, d := range res.Runtime.Disagreements {

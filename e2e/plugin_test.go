@@ -41,6 +41,21 @@ func plugin(args ...string) result {
 	return result{stdout.String(), stderr.String(), code}
 }
 
+// installAndVerifyPassing installs the profiles at path, verifies, and expects
+// results (node x profile) passing verdicts, which it returns for closer checks.
+func installAndVerifyPassing(path string, results int) []report.NodeResult {
+	GinkgoHelper()
+	r := plugin("install", "-f", path, "--image", image)
+	Expect(r.Code).To(Equal(0), r.Stderr)
+	s, r := verifyJSON()
+	Expect(r.Code).To(Equal(0), r.Stdout+r.Stderr)
+	Expect(s.Results).To(HaveLen(results))
+	for _, res := range s.Results {
+		Expect(res.Passed()).To(BeTrue(), "%s %s: %+v", res.Node, res.Profile, res)
+	}
+	return s.Results
+}
+
 func verifyJSON() (report.Summary, result) {
 	r := plugin("verify", "--image", image, "-o", "json")
 	var s report.Summary

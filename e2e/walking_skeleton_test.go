@@ -154,13 +154,7 @@ var _ = Describe("install and verify the chmod family profile", Ordered, func() 
 	})
 
 	It("proves fchmodat denied under the runtime for deny-chmod-family.json", func() {
-		r := plugin("install", "-f", filepath.Join(repoRoot, "examples"), "--image", image)
-		Expect(r.Code).To(Equal(0), r.Stderr)
-		s, r := verifyJSON()
-		Expect(r.Code).To(Equal(0), r.Stdout+r.Stderr)
-		Expect(s.Results).To(HaveLen(4))
-		for _, res := range s.Results {
-			Expect(res.Passed()).To(BeTrue(), "%+v", res)
+		for _, res := range installAndVerifyPassing(filepath.Join(repoRoot, "examples"), 4) {
 			switch res.Profile {
 			case "deny-chmod-family.json":
 				Expect(res.Enforced.Detail).To(ContainSubstring("fchmodat(2) returned EPERM (1) under the runtime filter"))
