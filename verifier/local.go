@@ -40,5 +40,27 @@ func runLocal(args []string) int {
 	if err := enc.Encode(proofs); err != nil {
 		return 1
 	}
+	if os.Getenv(peakRSSEnv) != "" {
+		reportPeakRSS()
+	}
 	return 0
+}
+
+// peakRSSEnv makes local mode print its peak RSS to stderr, for `make bench`. The
+// rusage a parent gets back is no measure: a child started by vfork-and-exec carries
+// its parent's high-water mark into its own (the kernel keeps the old mm's peak at
+// exec), so a large benchmark process would be counted. VmHWM is this mm's own peak.
+// The probe children are smaller than this process (they run before the Go runtime).
+const peakRSSEnv = "KSC_REPORT_PEAK_RSS"
+
+func reportPeakRSS() {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			fmt.Fprintf(os.Stderr, "peak-rss %s\n", strings.TrimSpace(v))
+		}
+	}
 }
