@@ -32,8 +32,10 @@ type LiveReport struct {
 	// SimulationOnly counts LOG/TRACE/NOTIFY outcomes: live they rank below the
 	// shadow filter, so their proof rests on the simulation.
 	SimulationOnly int `json:"simulationOnly"`
-	// NotProbed counts vectors this CPU cannot issue (aarch64, arm on x86_64).
-	NotProbed int `json:"notProbed"`
+	// NotProbed counts vectors this CPU cannot issue (aarch64, arm on x86_64), and
+	// NotProbedWhy is the first one's reason.
+	NotProbed    int    `json:"notProbed"`
+	NotProbedWhy string `json:"notProbedWhy,omitempty"`
 	// Exempt lists calls the kernel exempts from seccomp: no profile can deny them.
 	Exempt []string `json:"exempt,omitempty"`
 	// Denied shows, for the node's own arch, what the syscalls the profile restricts
