@@ -1,10 +1,13 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
+	"path"
 	"time"
 
 	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
@@ -23,12 +26,44 @@ type clusterOptions struct {
 	Timeout     time.Duration
 
 	client kubernetes.Interface
+	// changed says whether the user set a flag; nil (tests) means none was set.
+	changed func(flag string) bool
 }
 
 func (o *clusterOptions) addFlags(cmd *cobra.Command, defaultTimeout time.Duration) {
 	cmd.Flags().StringVar(&o.Image, "image", version.DefaultImage(), "verifier image the in-cluster pods run (for private registries or locally built images)")
 	cmd.Flags().StringVar(&o.KubeletRoot, "kubelet-root-dir", objects.DefaultKubeletRoot, "the kubelet's --root-dir on the nodes; profiles go to <root>/seccomp/"+objects.ProfileDir)
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", defaultTimeout, "how long to wait for the nodes before reporting the ones that did not finish")
+	o.changed = cmd.Flags().Changed
+}
+
+func (o *clusterOptions) flagChanged(name string) bool {
+	return o.changed != nil && o.changed(name)
+}
+
+// adoptInstalled makes verify and uninstall act on what install set up: the image and
+// kubelet root of the installed DaemonSet, unless the flags name them (on a cluster
+// without registry access only the installed image is there). A --kubelet-root-dir
+// other than the installed one is refused: uninstall would clean an empty directory
+// and report success, verify would report every file missing.
+func (o *clusterOptions) adoptInstalled(ctx context.Context) error {
+	ds, err := o.client.AppsV1().DaemonSets(objects.Namespace).Get(ctx, objects.DaemonSetName, metav1.GetOptions{})
+	if err != nil {
+		return nil // not installed, or unreachable: Run reports it
+	}
+	installed := objects.InstalledConfig(ds)
+	if !o.flagChanged("image") && installed.Image != "" {
+		o.Image = installed.Image
+	}
+	switch {
+	case installed.KubeletRoot == "":
+	case !o.flagChanged("kubelet-root-dir") || path.Clean(o.KubeletRoot) == installed.KubeletRoot:
+		o.KubeletRoot = installed.KubeletRoot
+	default:
+		return usageError("kubectl-seccomp installed its profiles in %s (DaemonSet %s/%s), not under --kubelet-root-dir %s: leave the flag out, it defaults to the installed root; nothing was changed in the cluster",
+			installed.HostProfileDir(), objects.Namespace, objects.DaemonSetName, o.KubeletRoot)
+	}
+	return nil
 }
 
 // completeClient builds the clientset from kubectl's usual flags.

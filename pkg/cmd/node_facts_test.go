@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -108,4 +109,63 @@ func deletePodsOnDeleteCollection(cs *fake.Clientset) {
 		}
 		return true, nil, nil
 	})
+}
+
+// verify and uninstall act where install wrote: the installed kubelet root and image
+// are taken unless the flags name them, and another root is refused before any change.
+func TestVerifyAndUninstallAdoptTheInstalledRoot(t *testing.T) {
+	installed := objects.Config{Image: "registry.local/verifier:installed", KubeletRoot: "/data/kubelet"}
+	ds := objects.InstallerDaemonSet(installed, objects.ModeSync, "rev")
+	tests := []struct {
+		name    string
+		flags   map[string]string
+		wantErr string
+		want    objects.Config
+	}{
+		{"no flags", nil, "", installed},
+		{"--image given wins", map[string]string{"image": "mine:1"}, "", objects.Config{Image: "mine:1", KubeletRoot: "/data/kubelet"}},
+		{"the installed root, spelled with a slash", map[string]string{"kubelet-root-dir": "/data/kubelet/"}, "", installed},
+		{"another root", map[string]string{"kubelet-root-dir": "/var/lib/kubelet-other"}, "/data/kubelet/seccomp/kubectl-seccomp", objects.Config{}},
+	}
+	for _, tt := range tests {
+		for _, command := range []string{"verify", "uninstall"} {
+			t.Run(command+"/"+tt.name, func(t *testing.T) {
+				cs := fake.NewClientset(ds.DeepCopy())
+				streams, _, _ := newStreams()
+				co := testClusterOptions(cs, streams)
+				co.Image, co.KubeletRoot = "default:image", objects.DefaultKubeletRoot
+				if v, ok := tt.flags["image"]; ok {
+					co.Image = v
+				}
+				if v, ok := tt.flags["kubelet-root-dir"]; ok {
+					co.KubeletRoot = v
+				}
+				co.changed = func(flag string) bool { _, ok := tt.flags[flag]; return ok }
+				var err error
+				var got *clusterOptions
+				if command == "verify" {
+					o := &VerifyOptions{clusterOptions: co, Output: "table"}
+					err, got = o.Complete(), &o.clusterOptions
+				} else {
+					o := &UninstallOptions{clusterOptions: co, now: time.Now}
+					err, got = o.Complete(nil), &o.clusterOptions
+				}
+				if tt.wantErr != "" {
+					if ExitCode(err) != ExitUsage || !strings.Contains(fmt.Sprint(err), tt.wantErr) || !strings.Contains(fmt.Sprint(err), "nothing was changed") {
+						t.Fatalf("want a usage error naming %s, got %v", tt.wantErr, err)
+					}
+					if w := writes(cs); len(w) != 0 {
+						t.Errorf("the cluster was changed: %v", w)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.config() != tt.want {
+					t.Errorf("config = %+v, want %+v", got.config(), tt.want)
+				}
+			})
+		}
+	}
 }

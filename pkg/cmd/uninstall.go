@@ -47,26 +47,20 @@ run again, and the exit code is 1.`,
 	return cmd
 }
 
-// Complete builds the client and, unless --image was given, reuses the installed
-// DaemonSet's image: on a cluster without registry access only that one is present.
+// Complete builds the client and takes the installed DaemonSet's image and kubelet
+// root unless the flags name them (see adoptInstalled).
 func (o *UninstallOptions) Complete(c *cobra.Command) error {
 	if err := o.completeClient(); err != nil {
 		return err
 	}
 	ctx := context.Background()
 	if c != nil {
-		if c.Flags().Changed("image") {
-			return nil
-		}
+		o.changed = c.Flags().Changed
 		if c.Context() != nil {
 			ctx = c.Context()
 		}
 	}
-	ds, err := o.client.AppsV1().DaemonSets(objects.Namespace).Get(ctx, objects.DaemonSetName, metav1.GetOptions{})
-	if err == nil && len(ds.Spec.Template.Spec.InitContainers) > 0 {
-		o.Image = ds.Spec.Template.Spec.InitContainers[0].Image
-	}
-	return nil
+	return o.adoptInstalled(ctx)
 }
 
 // Validate checks the flags.

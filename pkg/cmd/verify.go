@@ -80,12 +80,16 @@ file, it verifies the built-in example deny-chmod.json: the quickest way to try 
 	return cmd
 }
 
-// Complete builds the client; --local needs none.
+// Complete builds the client and takes the installed image and kubelet root unless
+// the flags name them; --local needs none of it.
 func (o *VerifyOptions) Complete() error {
 	if o.Local {
 		return nil
 	}
-	return o.completeClient()
+	if err := o.completeClient(); err != nil {
+		return err
+	}
+	return o.adoptInstalled(context.Background())
 }
 
 // Validate checks the flags.

@@ -2,6 +2,7 @@ package objects
 
 import (
 	"fmt"
+	"path"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -69,6 +70,8 @@ func VerifierPod(c Config, node, run, runtime string, files []*profile.File) *co
 	pod.Labels[LabelRun] = run
 	pod.Spec.NodeName = node
 	pod.Spec.Containers[0].Args = append(pod.Spec.Containers[0].Args, "--runtime="+runtime)
+	// The check container names node files by their node path, not its mount point.
+	pod.Spec.Containers[0].Env = append(pod.Spec.Containers[0].Env, corev1.EnvVar{Name: "HOST_SECCOMP_DIR", Value: path.Join(c.KubeletRoot, "seccomp")})
 	check := pod.Spec.Containers[0]
 	for i, f := range files {
 		probe := corev1.Container{

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
 )
 
 // Names of the objects the tool owns. They are fixed: one installation per cluster.
@@ -53,4 +55,21 @@ func LocalhostProfile(name string) string { return ProfileDir + "/" + name }
 // HostProfileDir is the directory on each node that holds the tool's profiles.
 func (c Config) HostProfileDir() string {
 	return path.Join(c.KubeletRoot, "seccomp", ProfileDir)
+}
+
+// InstalledConfig reads back from the installer DaemonSet the image and kubelet root
+// the last install used, so that verify and uninstall act on what is there. A field
+// it cannot find stays empty.
+func InstalledConfig(ds *appsv1.DaemonSet) Config {
+	spec := ds.Spec.Template.Spec
+	var c Config
+	if len(spec.InitContainers) > 0 {
+		c.Image = spec.InitContainers[0].Image
+	}
+	for _, v := range spec.Volumes {
+		if v.HostPath != nil && path.Base(v.HostPath.Path) == "seccomp" {
+			c.KubeletRoot = path.Dir(v.HostPath.Path)
+		}
+	}
+	return c
 }

@@ -405,3 +405,23 @@ func TestVerifierPodsAreIndependent(t *testing.T) {
 		t.Errorf("cri-o node's probe args = %v", b.Spec.Containers[1].Args)
 	}
 }
+
+// verify and uninstall read back what install set up; the round trip must hold.
+func TestInstalledConfigReadsBackTheInstall(t *testing.T) {
+	for _, mode := range []Mode{ModeSync, ModeClean} {
+		got := InstalledConfig(InstallerDaemonSet(testConfig, mode, "rev"))
+		if got != testConfig {
+			t.Errorf("%s: read back %+v, want %+v", mode, got, testConfig)
+		}
+	}
+}
+
+func TestVerifierPodNamesNodePathsAsTheNodeSeesThem(t *testing.T) {
+	check := VerifierPod(testConfig, "n", "r", "containerd", testFiles()).Spec.Containers[0]
+	for _, e := range check.Env {
+		if e.Name == "HOST_SECCOMP_DIR" && e.Value == "/data/kubelet/seccomp" {
+			return
+		}
+	}
+	t.Errorf("check env = %+v, want HOST_SECCOMP_DIR=/data/kubelet/seccomp so that DETAIL names the node's path", check.Env)
+}
