@@ -72,7 +72,7 @@ func checkOne(name string, source []byte, dir, runtime string) report.ProfileChe
 	if pc.NodeDigest == pc.SourceDigest {
 		pc.Installed = report.Pass("sha256 " + pc.NodeDigest[:12] + " matches the source")
 	} else {
-		pc.Installed = report.Fail(fmt.Sprintf("the node's file differs from the source (node sha256 %s, source %s): run `kubectl seccomp install` again", pc.NodeDigest[:12], pc.SourceDigest[:12]))
+		pc.Installed = report.Fail(differs(dir, name, pc.NodeDigest, pc.SourceDigest))
 	}
 	// The installed file is what the runtime will load, so that is the one to prove.
 	proof := prove(name, data, runtime)
@@ -80,6 +80,21 @@ func checkOne(name string, source []byte, dir, runtime string) report.ProfileChe
 	pc.Notes = report.ProofNotes(proof)
 	pc.Proof = &proof
 	return pc
+}
+
+// differs says why the node's file is not the source and what fixes it: install
+// repairs a file it wrote, but never touches one it did not write.
+func differs(dir, name, node, source string) string {
+	what := fmt.Sprintf("the node's file differs from the source (node sha256 %s, source %s)", node[:12], source[:12])
+	owned, err := installer.Owns(dir, name)
+	switch {
+	case err != nil:
+		return what + ": " + err.Error()
+	case !owned:
+		return fmt.Sprintf("%s and was not written by kubectl-seccomp (%s does not list it), so install leaves it alone: "+
+			"rename your profile, or remove %s by hand if it is stale, then install again", what, installer.ManifestName, hostPath(filepath.Join(dir, name)))
+	}
+	return what + ": run `kubectl seccomp install` again"
 }
 
 // loadsCheck: this node's libseccomp compiled the profile within the kernel's limit,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/installer"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/lint"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 )
@@ -78,6 +79,19 @@ func TestCheckOneReportsMissingAndDriftedFiles(t *testing.T) {
 	pc = checkOne("deny-chmod.json", data, dir, lint.Containerd)
 	if pc.Installed.OK || !strings.Contains(pc.Installed.Detail, "differs from the source") {
 		t.Errorf("drifted file: want installed FAIL naming the difference, got %+v", pc.Installed)
+	}
+	// Not in the installer's manifest: someone else's file, which install never
+	// replaces, so "install again" would be the wrong advice.
+	if !strings.Contains(pc.Installed.Detail, "was not written by kubectl-seccomp") || strings.Contains(pc.Installed.Detail, "run `kubectl seccomp install` again") {
+		t.Errorf("foreign file: want the detail to say install leaves it alone, got %q", pc.Installed.Detail)
+	}
+	manifest := `{"files": {"deny-chmod.json": "` + profile.Digest(data) + `"}}`
+	if err := os.WriteFile(filepath.Join(dir, installer.ManifestName), []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pc = checkOne("deny-chmod.json", data, dir, lint.Containerd)
+	if !strings.Contains(pc.Installed.Detail, "run `kubectl seccomp install` again") {
+		t.Errorf("a file the installer wrote that drifted: want the advice to install again, got %q", pc.Installed.Detail)
 	}
 }
 

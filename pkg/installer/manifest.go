@@ -62,3 +62,14 @@ func (m Manifest) names() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Owns says whether the installer wrote name in dir, by its manifest: verify uses it
+// to tell a drifted file (install repairs it) from a foreign one (install leaves it).
+func Owns(dir, name string) (bool, error) {
+	m, err := readManifest(dir)
+	if err != nil {
+		return false, err
+	}
+	_, ok := m.Files[name]
+	return ok, nil
+}
