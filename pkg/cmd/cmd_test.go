@@ -198,6 +198,11 @@ func TestInstallRefusesASetLargerThanAConfigMap(t *testing.T) {
 	if ExitCode(err) != ExitUsage || !strings.Contains(fmt.Sprint(err), "ConfigMap") {
 		t.Errorf("Complete = %v (exit %d), want a usage error about the ConfigMap size", err, ExitCode(err))
 	}
+	// Each install replaces the set, so "install fewer at a time" would be wrong advice;
+	// the files that weigh are named.
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "big-0.json (") || !strings.Contains(msg, "replaces the whole set") {
+		t.Errorf("the error must name the largest files and say an install replaces the set: %v", err)
+	}
 	if w := writes(cs); len(w) != 0 {
 		t.Errorf("the cluster was changed: %v", w)
 	}

@@ -3,11 +3,13 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -93,7 +95,8 @@ func (o *InstallOptions) Complete() error {
 		size += len(f.Name) + len(f.Data)
 	}
 	if size > configMapLimit {
-		return usageError("the profiles total %d bytes, more than a ConfigMap holds (%d); install fewer at a time\nnothing was changed in the cluster", size, configMapLimit)
+		return usageError("the profiles total %d bytes, more than one ConfigMap holds (%d); the largest: %s. Splitting a set over several ConfigMaps is not supported yet, and each install replaces the whole set, so install a smaller set\nnothing was changed in the cluster",
+			size, configMapLimit, largest(files, 3))
 	}
 	o.setDigest = installer.SetDigest(set)
 	return o.completeClient()
@@ -119,6 +122,9 @@ func (o *InstallOptions) Run(ctx context.Context) error {
 	if len(errs) > 0 && !o.Force {
 		return refuseForNodes(errs)
 	}
+	if dropped := o.droppedProfiles(ctx); len(dropped) > 0 {
+		fmt.Fprintf(o.ErrOut, "removing from every node: %s (installed before, not among the profiles given: install -f sets the whole set)\n", strings.Join(dropped, ", "))
+	}
 	cfg := o.config()
 	// A new revision on every install restarts the installer pods, so every node is
 	// re-synced now (repairing drift) and the per-node report below is fresh.
@@ -136,9 +142,44 @@ func (o *InstallOptions) Run(ctx context.Context) error {
 	statuses := rollout(ctx, o.client, nodes, revision, o.Timeout)
 	o.printf("\n")
 	ok := writeNodeStatuses(o.Out, statuses, fmt.Sprintf("%d profile(s) in %s", len(o.profiles), cfg.HostProfileDir()))
-	o.printf("\nPods use a profile with:\n  securityContext:\n    seccompProfile:\n      type: Localhost\n      localhostProfile: %s\n", objects.LocalhostProfile(o.profiles[0].Name))
 	if !ok {
 		return failed("not every node has the profiles; see the lines above")
 	}
+	o.printf("\nPods use a profile with:\n  securityContext:\n    seccompProfile:\n      type: Localhost\n      localhostProfile: %s\n", objects.LocalhostProfile(o.profiles[0].Name))
+	if n := len(o.profiles); n > 1 {
+		o.printf("(or %s/<name> for the %d others)\n", objects.ProfileDir, n-1)
+	}
 	return nil
+}
+
+// droppedProfiles are the installed profiles this install leaves out: the installer
+// prunes them from every node, which the admin must hear before it happens.
+func (o *InstallOptions) droppedProfiles(ctx context.Context) []string {
+	cm, err := o.client.CoreV1().ConfigMaps(objects.Namespace).Get(ctx, objects.ConfigMapName, metav1.GetOptions{})
+	if err != nil {
+		return nil
+	}
+	given := map[string]bool{}
+	for _, f := range o.profiles {
+		given[f.Name] = true
+	}
+	var out []string
+	for name := range cm.Data {
+		if !given[name] {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// largest names the n largest files with their sizes.
+func largest(files []*profile.File, n int) string {
+	sorted := append([]*profile.File(nil), files...)
+	sort.Slice(sorted, func(i, j int) bool { return len(sorted[i].Data) > len(sorted[j].Data) })
+	var out []string
+	for _, f := range sorted[:min(n, len(sorted))] {
+		out = append(out, fmt.Sprintf("%s (%d bytes)", f.Source, len(f.Data)))
+	}
+	return strings.Join(out, ", ")
 }

@@ -169,3 +169,23 @@ func TestVerifyAndUninstallAdoptTheInstalledRoot(t *testing.T) {
 		}
 	}
 }
+
+// install -f declares the whole set: profiles installed before and not given now are
+// pruned from every node, and install says so before it changes anything.
+func TestInstallSaysWhichInstalledProfilesItRemoves(t *testing.T) {
+	cm := objects.ProfilesConfigMap(nil, "digest")
+	cm.Data = map[string]string{"deny-chmod.json": "{}", "old-one.json": "{}"}
+	cs := fake.NewClientset(readyNode("node1"), cm)
+	streams, _, errOut := newStreams()
+	o := &InstallOptions{clusterOptions: testClusterOptions(cs, streams), Files: []string{testdata("deny-chmod.json")}, now: time.Now}
+	if err := o.Complete(); err != nil {
+		t.Fatal(err)
+	}
+	o.Run(context.Background()) // the fake's apply is not server-side apply; only the output before it counts
+	if !strings.Contains(errOut.String(), "removing from every node: old-one.json (installed before, not among the profiles given") {
+		t.Errorf("stderr = %q, want the pruned profile named", errOut)
+	}
+	if strings.Contains(errOut.String(), "removing from every node: deny-chmod.json") {
+		t.Errorf("a profile given again is not removed: %q", errOut)
+	}
+}
