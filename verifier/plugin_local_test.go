@@ -73,3 +73,16 @@ func TestVerifyLocalFailsOnALintError(t *testing.T) {
 		t.Errorf("the error does not name the failing profile: %v", err)
 	}
 }
+
+// A directory is verified file by file, as lint and install read it.
+func TestVerifyLocalExpandsADirectory(t *testing.T) {
+	out, errOut, code, _ := runPluginLocal(t, filepath.Join("..", "examples"))
+	if code != cmd.ExitOK {
+		t.Fatalf("exit code %d, want 0; stderr %s; stdout:\n%s", code, errOut, out)
+	}
+	for _, want := range []string{"deny-chmod.json  ", "deny-chmod-family.json  "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks a row for %q:\n%s", want, out)
+		}
+	}
+}

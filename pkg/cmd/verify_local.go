@@ -9,8 +9,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/kubectl-seccomp/kubectl-seccomp/examples"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
 )
 
@@ -23,16 +25,14 @@ func (o *VerifyOptions) runLocal(ctx context.Context) error {
 	if runtime.GOOS != "linux" {
 		return usageError("verify --local runs the engine on this machine's kernel, so it needs Linux; use `kubectl seccomp lint` here, or `verify` against a cluster")
 	}
-	for _, f := range o.LocalFiles {
-		if _, err := os.Stat(f); err != nil {
-			return usageError("%v", err)
-		}
+	files, err := localProfiles(o.LocalFiles)
+	if err != nil {
+		return err
 	}
 	bin, err := o.verifierBinary()
 	if err != nil {
 		return err
 	}
-	files := o.LocalFiles
 	if len(files) == 0 {
 		example, cleanup, err := o.writeExample()
 		if err != nil {
@@ -48,7 +48,11 @@ func (o *VerifyOptions) runLocal(ctx context.Context) error {
 	runErr := cmd.Run()
 	var proofs []report.Proof
 	if err := json.Unmarshal(stdout.Bytes(), &proofs); err != nil {
-		return failed("the verifier %s failed (%v): %s", bin, runErr, bytes.TrimSpace(stderr.Bytes()))
+		why := string(bytes.TrimSpace(stderr.Bytes()))
+		if why == "" {
+			why = "it printed no report"
+		}
+		return failed("the verifier %s failed (%v): %s", bin, runErr, why)
 	}
 	if err := o.printProofs(proofs); err != nil {
 		return err
@@ -63,6 +67,35 @@ func (o *VerifyOptions) runLocal(ctx context.Context) error {
 		return failed("verification failed for %v", bad)
 	}
 	return nil
+}
+
+// localProfiles expands directories to their *.json files and reads each profile
+// first, so that a file that is no profile at all (broken JSON, an unknown action) is
+// an input error, exit 2, as for install; what the engine finds is a verdict.
+func localProfiles(args []string) ([]string, error) {
+	var files []string
+	var errs []string
+	for _, a := range args {
+		paths, err := profile.Expand(a)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		if len(paths) == 0 {
+			errs = append(errs, fmt.Sprintf("%s: no *.json profiles in this directory", a))
+		}
+		for _, p := range paths {
+			if _, _, err := profile.ReadFile(p); err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			files = append(files, p)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, usageError("%s\nnothing was verified", strings.Join(errs, "\n"))
+	}
+	return files, nil
 }
 
 // writeExample puts the embedded example where the verifier can read it, under its own
@@ -86,11 +119,14 @@ func (o *VerifyOptions) writeExample() (string, func(), error) {
 // verifierBinary finds the verifier: --verifier, $KUBECTL_SECCOMP_VERIFIER,
 // kubectl-seccomp-verifier on PATH, or `verifier` beside the plugin (bin/ of a build).
 func (o *VerifyOptions) verifierBinary() (string, error) {
-	if o.Verifier != "" {
-		return o.Verifier, nil
-	}
-	if p := os.Getenv(verifierEnv); p != "" {
-		return p, nil
+	for _, named := range []struct{ path, by string }{{o.Verifier, "--verifier"}, {os.Getenv(verifierEnv), "$" + verifierEnv}} {
+		if named.path == "" {
+			continue
+		}
+		if info, err := os.Stat(named.path); err != nil || info.IsDir() {
+			return "", usageError("%s %s: no verifier binary there: build it with `make verifier` (bin/verifier)", named.by, named.path)
+		}
+		return named.path, nil
 	}
 	if p, err := exec.LookPath("kubectl-seccomp-verifier"); err == nil {
 		return p, nil

@@ -94,12 +94,18 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// loadFile parses and validates one file; findings of severity Error make it fail.
+// loadFile checks the name rule, then reads the file as ReadFile does.
 func loadFile(path string) (*File, []Finding, error) {
-	name := filepath.Base(path)
-	if err := CheckName(name); err != nil {
+	if err := CheckName(filepath.Base(path)); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
+	return ReadFile(path)
+}
+
+// ReadFile parses and validates one profile file, whatever its name; findings of
+// severity Error that no flag overrides (an action no runtime knows) make it fail.
+func ReadFile(path string) (*File, []Finding, error) {
+	name := filepath.Base(path)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPathError(err))
