@@ -203,11 +203,14 @@ func (o *LintOptions) print(r lintReport) error {
 	for _, f := range r.Findings {
 		key := [2]string{f.File, f.Fix}
 		if first, seen := firstFix[key]; seen && len(f.Fix) > 80 && first.Line > 0 {
-			f.Fix = fmt.Sprintf("fix as for line %d", first.Line)
+			f.Fix = fmt.Sprintf("as for line %d", first.Line)
 		} else if !seen {
 			firstFix[key] = f
 		}
 		fmt.Fprintln(o.Out, lintLine(f))
+	}
+	if r.Summary.Files == 0 {
+		return nil // nothing was linted: the error says why, a "0 profiles" line would only blur it
 	}
 	fmt.Fprintf(o.Out, "%s linted for %s on %s: %s, %s, %s\n",
 		plural(r.Summary.Files, "profile"), r.Runtime, archNames(r.NodeArches),
@@ -228,7 +231,7 @@ func lintLine(f profile.Finding) string {
 	}
 	s := strings.Join(append(parts, f.Message), ": ")
 	if f.Fix != "" {
-		s += "; " + f.Fix
+		s += "; fix: " + f.Fix
 	}
 	return s
 }

@@ -47,16 +47,16 @@ func TestLintExitCodesAndTextFormat(t *testing.T) {
 		summary string
 	}{
 		{"warnings only exit 0", []string{testdata("deny-chmod.json")}, ExitOK,
-			[]string{`^testdata/deny-chmod\.json:11:5: warning: syscalls\[0\]\.names\[0\]: this profile denies chmod, but fchmod, fchmodat and fchmodat2 .*; deny the whole chmod family`},
+			[]string{`^testdata/deny-chmod\.json:11:5: warning: syscalls\[0\]\.names\[0\]: this profile denies chmod, but fchmod, fchmodat and fchmodat2 .*; fix: deny the whole chmod family`},
 			"1 profile linted for containerd on SCMP_ARCH_X86_64: 0 errors, 1 warning, 0 info"},
 		{"info only exit 0", []string{testdata("lint/deny-chmod-family.json")}, ExitOK,
 			[]string{`^testdata/lint/deny-chmod-family\.json:5:16: info: syscalls\[0\]\.names\[0\]: chmod is not a syscall on SCMP_ARCH_AARCH64`},
 			"0 errors, 0 warnings, 1 info"},
 		{"unknown syscall exit 1", []string{testdata("lint/typo-name.json")}, ExitFailed,
-			[]string{`^testdata/lint/typo-name\.json:4:16: error: syscalls\[0\]\.names\[0\]: "chmodx" is not a syscall on any architecture .*runc drops unknown names silently.*; did you mean "chmod"\?$`},
+			[]string{`^testdata/lint/typo-name\.json:4:16: error: syscalls\[0\]\.names\[0\]: "chmodx" is not a syscall on any architecture .*runc drops unknown names silently.*; fix: did you mean "chmod"\?$`},
 			"1 error"},
 		{"unknown action exit 1", []string{testdata("unknown-action.json")}, ExitFailed,
-			[]string{`^testdata/unknown-action\.json:4:\d+: error: syscalls\[0\]\.action: unknown action "SCMP_ACT_DENY"; use one of: .*SCMP_ACT_ERRNO`},
+			[]string{`^testdata/unknown-action\.json:4:\d+: error: syscalls\[0\]\.action: unknown action "SCMP_ACT_DENY"; fix: use one of: .*SCMP_ACT_ERRNO`},
 			"1 error"},
 		{"truncated JSON exit 1, with line and column", []string{testdata("truncated.json")}, ExitFailed,
 			[]string{`^testdata/truncated\.json:4:\d+: error: invalid JSON: unexpected end of file`},
@@ -106,9 +106,12 @@ func slicesContainsMatch(lines []string, re *regexp.Regexp) bool {
 
 func TestLintUnreadableErrorNamesThePath(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "nope.json")
-	_, code, err := runLint(t, &LintOptions{}, missing)
+	out, code, err := runLint(t, &LintOptions{}, missing)
 	if code != ExitUsage || err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("err %v (exit %d), want a usage error naming %s", err, code, missing)
+	}
+	if out != "" {
+		t.Errorf("nothing was linted, yet lint printed %q", out)
 	}
 	_, code, err = runLint(t, &LintOptions{}, t.TempDir())
 	if code != ExitUsage || err == nil || !strings.Contains(err.Error(), "no *.json profiles") {
@@ -271,7 +274,7 @@ func TestLintTextGivesARepeatedFixOnce(t *testing.T) {
 	if first == nil {
 		t.Fatalf("no includes/excludes warning with the full fix:\n%s", out)
 	}
-	refs := regexp.MustCompile(`(?m); fix as for line (\d+)$`).FindAllStringSubmatch(out, -1)
+	refs := regexp.MustCompile(`(?m); fix: as for line (\d+)$`).FindAllStringSubmatch(out, -1)
 	if len(refs) < 10 {
 		t.Errorf("only %d findings refer back to the fix, want the other includes/excludes rules:\n%s", len(refs), out)
 	}

@@ -138,9 +138,11 @@ func TestFindingString(t *testing.T) {
 		f    Finding
 		want string
 	}{
-		{Finding{Path: "syscalls[0]", Message: "m", Fix: "f"}, "syscalls[0]: m; f"},
+		{Finding{Path: "syscalls[0]", Message: "m", Fix: "f"}, "syscalls[0]: m; fix: f"},
 		{Finding{Path: "syscalls[0]", Line: 3, Column: 7, Message: "m"}, "syscalls[0] (line 3, column 7): m"},
-		{Finding{File: "a.json", Path: "syscalls[0]", Line: 3, Column: 7, Message: "m", Fix: "f"}, "a.json:3:7: syscalls[0]: m; f"},
+		{Finding{File: "a.json", Path: "syscalls[0]", Line: 3, Column: 7, Message: "m", Fix: "f"}, "a.json:3:7: syscalls[0]: m; fix: f"},
+		// No JSON path (a parse error of the whole document): no stray space.
+		{Finding{Line: 5, Column: 19, Message: "m"}, "(line 5, column 19): m"},
 		{Finding{File: "a.json", Line: 1, Column: 1, Message: "m"}, "a.json:1:1: m"},
 		{Finding{File: "a.json", Message: "m"}, "a.json: m"},
 	}

@@ -33,8 +33,8 @@ type Finding struct {
 	Overridable bool `json:"overridable,omitempty"`
 }
 
-// String is `file:line:col: path: message; fix` when the file is known, else
-// `path (line L, column C): message; fix`.
+// String is `file:line:col: path: message; fix: ...` when the file is known, else
+// `path (line L, column C): message; fix: ...`.
 func (f Finding) String() string {
 	parts := make([]string, 0, 4)
 	switch {
@@ -45,13 +45,13 @@ func (f Finding) String() string {
 	}
 	switch {
 	case f.File == "" && f.Line > 0:
-		parts = append(parts, fmt.Sprintf("%s (line %d, column %d)", f.Path, f.Line, f.Column))
+		parts = append(parts, strings.TrimSpace(fmt.Sprintf("%s (line %d, column %d)", f.Path, f.Line, f.Column)))
 	case f.Path != "":
 		parts = append(parts, f.Path)
 	}
 	s := strings.Join(append(parts, f.Message), ": ")
 	if f.Fix != "" {
-		s += "; " + f.Fix
+		s += "; fix: " + f.Fix
 	}
 	return s
 }

@@ -108,7 +108,7 @@ func ProofNotes(p Proof) []string {
 func findingLine(f profile.Finding) string {
 	where := f.Path
 	if f.Line > 0 {
-		where = fmt.Sprintf("%s (line %d, column %d)", f.Path, f.Line, f.Column)
+		where = strings.TrimSpace(fmt.Sprintf("%s (line %d, column %d)", f.Path, f.Line, f.Column))
 	}
 	s := fmt.Sprintf("%s: %s: %s", f.Severity, where, f.Message)
 	if f.Fix != "" {
