@@ -203,7 +203,7 @@ func (o *VerifyOptions) verifyNodes(ctx context.Context, nodes []cluster.Node, f
 		}
 		p := pods[name]
 		if p == nil || !verifierFinished(p) {
-			why := fmt.Sprintf("timed out after %s", o.Timeout)
+			why := fmt.Sprintf("timed out after %s (raise --timeout if the node is slow to start pods)", o.Timeout)
 			if p != nil {
 				why += ": " + cluster.PodSummary(p)
 			}

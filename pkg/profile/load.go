@@ -33,6 +33,7 @@ func Load(paths []string) ([]*File, []Finding, error) {
 	var findings []Finding
 	var errs []error
 	seen := map[string]string{}
+	read := map[string]bool{} // absolute paths: one file named twice is read once
 	for _, p := range paths {
 		names, err := Expand(p)
 		if err != nil {
@@ -40,6 +41,12 @@ func Load(paths []string) ([]*File, []Finding, error) {
 			continue
 		}
 		for _, path := range names {
+			if abs, err := filepath.Abs(path); err == nil {
+				if read[abs] {
+					continue
+				}
+				read[abs] = true
+			}
 			f, fileFindings, err := loadFile(path)
 			if err != nil {
 				errs = append(errs, err)

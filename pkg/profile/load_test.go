@@ -151,6 +151,21 @@ func TestLoadRefusesDuplicateNamesAcrossArguments(t *testing.T) {
 	}
 }
 
+// The same file named twice (-f a.json -f dir/ holding a.json) is one profile, not a
+// clash of names.
+func TestLoadReadsAFileNamedTwiceOnce(t *testing.T) {
+	dir := t.TempDir()
+	copyTestdata(t, dir, "deny-chmod.json")
+	path := filepath.Join(dir, "deny-chmod.json")
+	files, _, err := Load([]string{path, dir, filepath.Join(dir, ".", "deny-chmod.json")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0].Name != "deny-chmod.json" {
+		t.Errorf("files = %d, want the one profile once", len(files))
+	}
+}
+
 // NOTIFY without listenerPath is a profile the runtime accepts but that cannot work:
 // Load returns it with an overridable error finding, and install decides (--force).
 func TestLoadLeavesOverridableErrorsToTheCaller(t *testing.T) {

@@ -151,7 +151,7 @@ func TestWriteTableRows(t *testing.T) {
 		{"a failing row shows the first failing check's detail", loadsFail,
 			`^node2 deny-chmod\.json ok FAIL not-run FAIL loads: libseccomp: unknown syscall chmodx$`},
 		{"checks that did not run are not-run", notReady,
-			`^node3 deny-chmod\.json not-run not-run not-run not-run installed: node is NotReady \(KubeletNotReady: PLEG\)$`},
+			`^node3 deny-chmod\.json not-run not-run not-run not-run not verified: node is NotReady \(KubeletNotReady: PLEG\)$`},
 		{"a skipped check after passing ones", probeSkipped,
 			`^node4 deny-chmod\.json ok ok ok not-run enforced: probe did not start$`},
 	}

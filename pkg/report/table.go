@@ -69,6 +69,11 @@ func cell(c Check) string {
 }
 
 func detail(r NodeResult) string {
+	// A node that could not be checked at all (NotReady, timed out) has four equal
+	// not-run checks: one reason, not "installed: ...".
+	if c := r.Installed; !c.Ran && c == r.Loads && c == r.Simulated && c == r.Enforced {
+		return "not verified: " + c.Detail
+	}
 	for _, c := range []struct {
 		name string
 		c    Check
