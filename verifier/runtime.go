@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/report"
@@ -25,7 +26,7 @@ func proveRuntime(name string, data []byte, runtime string) report.LiveReport {
 	}
 	results, err := live.ProbeRuntime(static.Vectors, static.Simulated)
 	if err != nil {
-		lr.Error = err.Error()
+		lr.Error = err.Error() + probeNeeds(static)
 		return lr
 	}
 	restricted := restrictedNames(name, data)
@@ -148,4 +149,26 @@ func notProbedWhy(rt report.LiveReport) string {
 		return rt.NotProbedWhy
 	}
 	return "no vector of the profile can be issued here"
+}
+
+// probeNeeded are the syscalls the per-rule probe makes under the runtime's filter
+// (re-exec, shared memory, its own filter and listener, its threads and processes).
+var probeNeeded = []string{"seccomp", "prctl", "memfd_create", "execve", "clone", "wait4", "mmap", "ioctl", "poll", "ppoll", "futex"}
+
+// probeNeeds names the calls the probe needs that the profile denies, when the probe
+// could not run: the likely reason, in the admin's terms.
+func probeNeeds(static *engine.Result) string {
+	var denied []string
+	for i, v := range static.Vectors {
+		if v.Arch != static.Report.Native || v.Why != "" || !slices.Contains(probeNeeded, v.Name) {
+			continue
+		}
+		if o := static.Simulated[i]; !o.Runs() {
+			denied = append(denied, v.Name+" ("+live.OutcomeString(o)+")")
+		}
+	}
+	if len(denied) == 0 {
+		return ""
+	}
+	return "; the profile denies " + strings.Join(denied, ", ") + ", which the probe needs to run under it"
 }

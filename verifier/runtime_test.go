@@ -164,3 +164,16 @@ func TestProbeDockerDefaultUnderTheRuntime(t *testing.T) {
 		t.Errorf("only %d vectors probed: %+v", rep.Runtime.Probed, rep.Runtime)
 	}
 }
+
+// A profile that denies seccomp(2) leaves the per-rule probe unable to install its
+// shadow filter: ENFORCED is not-run and says which call the profile denies.
+func TestProbeNamesTheCallsItNeedsWhenTheProfileDeniesThem(t *testing.T) {
+	data := []byte(`{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["seccomp", "chmod"], "action": "SCMP_ACT_ERRNO"}]}`)
+	rep := probeUnderRuntime(t, data, data)
+	if rep.Enforced.Ran || rep.Enforced.OK {
+		t.Fatalf("enforced must be not-run: %+v", rep.Enforced)
+	}
+	if !strings.Contains(rep.Enforced.Detail, "the profile denies seccomp (SCMP_ACT_ERRNO(EPERM (1))), which the probe needs") {
+		t.Errorf("detail does not name seccomp: %s", rep.Enforced.Detail)
+	}
+}

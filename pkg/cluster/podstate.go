@@ -20,6 +20,20 @@ var stuckReasons = map[string]bool{
 	"CrashLoopBackOff":           true,
 }
 
+// imageReasons are waiting reasons that mean the image never reached the node: the
+// container never ran, so nothing it was to check was checked.
+var imageReasons = map[string]bool{
+	"ErrImageNeverPull": true,
+	"ErrImagePull":      true,
+	"ImagePullBackOff":  true,
+	"InvalidImageName":  true,
+}
+
+// ImageProblem says whether the container is stuck because its image cannot be had.
+func ImageProblem(st corev1.ContainerStatus) bool {
+	return st.State.Waiting != nil && imageReasons[st.State.Waiting.Reason]
+}
+
 // ContainerProblem returns why a container is stuck or failed, or "" if it is fine
 // or still on its way.
 func ContainerProblem(st corev1.ContainerStatus) string {

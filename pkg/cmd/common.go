@@ -31,8 +31,8 @@ type clusterOptions struct {
 }
 
 func (o *clusterOptions) addFlags(cmd *cobra.Command, defaultTimeout time.Duration) {
-	cmd.Flags().StringVar(&o.Image, "image", version.DefaultImage(), "verifier image the in-cluster pods run (for private registries or locally built images)")
-	cmd.Flags().StringVar(&o.KubeletRoot, "kubelet-root-dir", objects.DefaultKubeletRoot, "the kubelet's --root-dir on the nodes; profiles go to <root>/seccomp/"+objects.ProfileDir)
+	cmd.Flags().StringVar(&o.Image, "image", version.DefaultImage(), "verifier image the in-cluster pods run (for private registries or locally built images); once installed, the installed one unless given")
+	cmd.Flags().StringVar(&o.KubeletRoot, "kubelet-root-dir", objects.DefaultKubeletRoot, "the kubelet's --root-dir on the nodes; profiles go to <root>/seccomp/"+objects.ProfileDir+"; once installed, the installed one (another is refused)")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", defaultTimeout, "how long to wait for the nodes before reporting the ones that did not finish")
 	o.changed = cmd.Flags().Changed
 }
@@ -46,7 +46,9 @@ func (o *clusterOptions) flagChanged(name string) bool {
 // without registry access only the installed image is there). A --kubelet-root-dir
 // other than the installed one is refused: uninstall would clean an empty directory
 // and report success, verify would report every file missing.
-func (o *clusterOptions) adoptInstalled(ctx context.Context) error {
+//
+// hint says what to do instead; empty, it is to leave the flag out.
+func (o *clusterOptions) adoptInstalled(ctx context.Context, hint string) error {
 	ds, err := o.client.AppsV1().DaemonSets(objects.Namespace).Get(ctx, objects.DaemonSetName, metav1.GetOptions{})
 	if err != nil {
 		return nil // not installed, or unreachable: Run reports it
@@ -60,8 +62,11 @@ func (o *clusterOptions) adoptInstalled(ctx context.Context) error {
 	case !o.flagChanged("kubelet-root-dir") || path.Clean(o.KubeletRoot) == installed.KubeletRoot:
 		o.KubeletRoot = installed.KubeletRoot
 	default:
-		return usageError("kubectl-seccomp installed its profiles in %s (DaemonSet %s/%s), not under --kubelet-root-dir %s: leave the flag out, it defaults to the installed root; nothing was changed in the cluster",
-			installed.HostProfileDir(), objects.Namespace, objects.DaemonSetName, o.KubeletRoot)
+		if hint == "" {
+			hint = "leave the flag out, it defaults to the installed root"
+		}
+		return usageError("kubectl-seccomp installed its profiles in %s (DaemonSet %s/%s), not under --kubelet-root-dir %s: %s; nothing was changed in the cluster",
+			installed.HostProfileDir(), objects.Namespace, objects.DaemonSetName, o.KubeletRoot, hint)
 	}
 	return nil
 }

@@ -111,6 +111,11 @@ func (o *InstallOptions) Run(ctx context.Context) error {
 	for _, w := range o.warnings {
 		fmt.Fprintf(o.ErrOut, "%s: %s\n", w.Severity, w.String())
 	}
+	// A re-install keeps the image and kubelet root of the installed set; installing
+	// under another root would orphan the files already written under the old one.
+	if err := o.adoptInstalled(ctx, fmt.Sprintf("to move them, run `kubectl seccomp uninstall` first, then install with --kubelet-root-dir %s", o.KubeletRoot)); err != nil {
+		return err
+	}
 	nodes, err := cluster.Nodes(ctx, o.client)
 	if err != nil {
 		return firstContact(err)

@@ -13,6 +13,7 @@ import (
 	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/objects"
+	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/profile"
 )
 
 // nodeWith is a Ready node with the facts its kubelet reports.
@@ -111,8 +112,9 @@ func deletePodsOnDeleteCollection(cs *fake.Clientset) {
 	})
 }
 
-// verify and uninstall act where install wrote: the installed kubelet root and image
-// are taken unless the flags name them, and another root is refused before any change.
+// verify, uninstall and a re-install act where install wrote: the installed kubelet
+// root and image are taken unless the flags name them, and another root is refused
+// before any change (a re-install there would orphan the files already written).
 func TestVerifyAndUninstallAdoptTheInstalledRoot(t *testing.T) {
 	installed := objects.Config{Image: "registry.local/verifier:installed", KubeletRoot: "/data/kubelet"}
 	ds := objects.InstallerDaemonSet(installed, objects.ModeSync, "rev")
@@ -128,7 +130,7 @@ func TestVerifyAndUninstallAdoptTheInstalledRoot(t *testing.T) {
 		{"another root", map[string]string{"kubelet-root-dir": "/var/lib/kubelet-other"}, "/data/kubelet/seccomp/kubectl-seccomp", objects.Config{}},
 	}
 	for _, tt := range tests {
-		for _, command := range []string{"verify", "uninstall"} {
+		for _, command := range []string{"verify", "uninstall", "install"} {
 			t.Run(command+"/"+tt.name, func(t *testing.T) {
 				cs := fake.NewClientset(ds.DeepCopy())
 				streams, _, _ := newStreams()
@@ -143,10 +145,22 @@ func TestVerifyAndUninstallAdoptTheInstalledRoot(t *testing.T) {
 				co.changed = func(flag string) bool { _, ok := tt.flags[flag]; return ok }
 				var err error
 				var got *clusterOptions
-				if command == "verify" {
+				switch command {
+				case "verify":
 					o := &VerifyOptions{clusterOptions: co, Output: "table"}
 					err, got = o.Complete(), &o.clusterOptions
-				} else {
+				case "install":
+					// Run adopts the installed values before it changes anything;
+					// with the fake, what Run does after that does not count.
+					o := &InstallOptions{clusterOptions: co, Files: []string{testdata("deny-chmod.json")}, now: time.Now}
+					if err := o.Complete(); err != nil {
+						t.Fatal(err)
+					}
+					err, got = o.Run(context.Background()), &o.clusterOptions
+					if tt.wantErr == "" {
+						err = nil
+					}
+				default:
 					o := &UninstallOptions{clusterOptions: co, now: time.Now}
 					err, got = o.Complete(nil), &o.clusterOptions
 				}
@@ -187,5 +201,28 @@ func TestInstallSaysWhichInstalledProfilesItRemoves(t *testing.T) {
 	}
 	if strings.Contains(errOut.String(), "removing from every node: deny-chmod.json") {
 		t.Errorf("a profile given again is not removed: %q", errOut)
+	}
+}
+
+// A probe container whose image never reached the node did not run: ENFORCED is
+// not-run, not FAIL, and says to check --image.
+func TestVerifyImagePullIsNotRun(t *testing.T) {
+	cs := fake.NewClientset()
+	streams, _, _ := newStreams()
+	o := &VerifyOptions{clusterOptions: testClusterOptions(cs, streams), Output: "table"}
+	pod := &corev1.Pod{Status: corev1.PodStatus{ContainerStatuses: []corev1.ContainerStatus{
+		{Name: "check", State: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{ExitCode: 0}}},
+		{Name: objects.ProbeContainerName(0), State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{
+			Reason: "ImagePullBackOff", Message: `Back-off pulling image "ghcr.io/kubectl-seccomp/verifier:dev"`}}},
+	}}}
+	pod.Name, pod.Namespace = "kubectl-seccomp-verify-x", objects.Namespace
+	files := []*profile.File{{Name: "deny-chmod.json", Data: []byte(`{"defaultAction":"SCMP_ACT_ALLOW"}`)}}
+	res := o.readResults(context.Background(), "node1", pod, files)
+	if len(res) != 1 {
+		t.Fatalf("%d results", len(res))
+	}
+	e := res[0].Enforced
+	if e.Ran || e.OK || !strings.Contains(e.Detail, "ImagePullBackOff") || !strings.Contains(e.Detail, "--image") {
+		t.Errorf("enforced = %+v, want not-run naming ImagePullBackOff and --image", e)
 	}
 }

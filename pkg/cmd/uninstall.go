@@ -60,7 +60,7 @@ func (o *UninstallOptions) Complete(c *cobra.Command) error {
 			ctx = c.Context()
 		}
 	}
-	return o.adoptInstalled(ctx)
+	return o.adoptInstalled(ctx, "")
 }
 
 // Validate checks the flags.

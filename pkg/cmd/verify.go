@@ -48,7 +48,9 @@ func NewCmdVerify(configFlags *genericclioptions.ConfigFlags, streams genericioo
 installed file with the source and loads it through the node's libseccomp; one "probe"
 container per profile is started by the container runtime under that profile and
 reports whether a filter is in force and what chmod(2) returns. The pods are deleted
-afterwards. Exit code 0 when every node passes every check, 1 otherwise.
+afterwards. Exit code 0 when every node passes every check, 1 when some node or
+profile fails or could not be checked, 2 for a usage or input error, 3 when the
+cluster cannot be reached. The image and kubelet root are those install used.
 
 With --local FILE..., no cluster is used: the verifier engine runs on this Linux
 machine. It lints each profile, compiles it with this machine's libseccomp, simulates
@@ -89,7 +91,7 @@ func (o *VerifyOptions) Complete() error {
 	if err := o.completeClient(); err != nil {
 		return err
 	}
-	return o.adoptInstalled(context.Background())
+	return o.adoptInstalled(context.Background(), "")
 }
 
 // Validate checks the flags.
@@ -265,6 +267,10 @@ func (o *VerifyOptions) readResults(ctx context.Context, node string, p *corev1.
 		st := statuses[objects.ProbeContainerName(i)]
 		if err := o.readReport(ctx, p, st, &probe); err != nil {
 			r.Enforced = report.Fail(err.Error())
+			if cluster.ImageProblem(st) {
+				// The probe never ran: not-run, with why (is --image right?).
+				r.Enforced = report.Skip(err.Error() + "; is --image an image every node can pull?")
+			}
 		} else {
 			r.Enforced, r.Runtime = probe.Enforced, probe.Runtime
 		}

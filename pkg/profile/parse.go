@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -90,9 +91,12 @@ func describeJSONError(data []byte, err error) *ParseError {
 		// Offset counts the bytes read including the offending one.
 		line, col := position(data, int(syntax.Offset)-1)
 		return atPosition("", line, col, "invalid JSON: "+syntax.Error())
+	case errors.As(err, &typ) && typ.Field == "":
+		line, col := position(data, int(typ.Offset))
+		return atPosition("", line, col, fmt.Sprintf("a profile is a JSON object ({\"defaultAction\": ...}), this file holds a JSON %s", typ.Value))
 	case errors.As(err, &typ):
 		line, col := position(data, int(typ.Offset))
-		return atPosition("", line, col, fmt.Sprintf("%s: expected %s, got JSON %s", typ.Field, typ.Type, typ.Value))
+		return atPosition("", line, col, fmt.Sprintf("%s: expected %s, got JSON %s", typ.Field, jsonKind(typ.Type.Kind()), typ.Value))
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		// Point just past the last character, where the missing part should go.
 		line, col := position(data, len(bytes.TrimRight(data, " \t\r\n")))
@@ -102,6 +106,26 @@ func describeJSONError(data []byte, err error) *ParseError {
 	default:
 		return &ParseError{Msg: "invalid JSON: " + err.Error()}
 	}
+}
+
+// jsonKind names a Go kind as a JSON author knows it.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "a string"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Pointer:
+		return "a value"
+	}
+	return k.String()
 }
 
 // position turns a byte offset into a 1-based line and column.

@@ -90,7 +90,12 @@ func TestParseErrorsLocateTheProblem(t *testing.T) {
 		{
 			name: "wrong type names the field and its position",
 			data: "{\n  \"defaultAction\": \"SCMP_ACT_ALLOW\",\n  \"syscalls\": [{\"names\": [\"chmod\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": \"EPERM\"}]\n}\n",
-			want: []string{`^p\.json: `, `line 3, column \d+`, `errnoRet`, `uint`, `string`},
+			want: []string{`^p\.json: `, `line 3, column \d+`, `errnoRet`, `expected a whole number`, `string`},
+		},
+		{
+			name: "a JSON array instead of a profile",
+			data: "[]\n",
+			want: []string{`^p\.json: line 1, column \d+: a profile is a JSON object`, `JSON array`},
 		},
 		{
 			name: "second document after the profile",
