@@ -82,14 +82,8 @@ func TestVerifyUsesEachNodesRuntimeAndNotesCordonedNodes(t *testing.T) {
 // install lints again with the arches the nodes report, before it changes anything:
 // an arm64 node learns that chmod is no syscall there.
 func TestInstallLintsForTheNodesArches(t *testing.T) {
-	cs := fake.NewClientset(nodeWith("node-a", "arm64", "containerd://1.7.0", false))
-	streams, _, errOut := newStreams()
-	o := &InstallOptions{clusterOptions: testClusterOptions(cs, streams), Files: []string{testdata("deny-chmod.json")}, now: time.Now}
-	if err := o.Complete(); err != nil {
-		t.Fatal(err)
-	}
-	o.Run(context.Background()) // the fake's apply is not server-side apply; only the output before it counts
-	if !strings.Contains(errOut.String(), "chmod is not a syscall on SCMP_ARCH_AARCH64, so this rule denies nothing there") {
+	errOut := installStderr(t, fake.NewClientset(nodeWith("node-a", "arm64", "containerd://1.7.0", false)), testdata("deny-chmod.json"))
+	if !strings.Contains(errOut, "chmod is not a syscall on SCMP_ARCH_AARCH64, so this rule denies nothing there") {
 		t.Errorf("stderr = %q, want the aarch64 warning", errOut)
 	}
 }
@@ -189,17 +183,11 @@ func TestVerifyAndUninstallAdoptTheInstalledRoot(t *testing.T) {
 func TestInstallSaysWhichInstalledProfilesItRemoves(t *testing.T) {
 	cm := objects.ProfilesConfigMap(nil, "digest")
 	cm.Data = map[string]string{"deny-chmod.json": "{}", "old-one.json": "{}"}
-	cs := fake.NewClientset(readyNode("node1"), cm)
-	streams, _, errOut := newStreams()
-	o := &InstallOptions{clusterOptions: testClusterOptions(cs, streams), Files: []string{testdata("deny-chmod.json")}, now: time.Now}
-	if err := o.Complete(); err != nil {
-		t.Fatal(err)
-	}
-	o.Run(context.Background()) // the fake's apply is not server-side apply; only the output before it counts
-	if !strings.Contains(errOut.String(), "removing from every node: old-one.json (installed before, not among the profiles given") {
+	errOut := installStderr(t, fake.NewClientset(readyNode("node1"), cm), testdata("deny-chmod.json"))
+	if !strings.Contains(errOut, "removing from every node: old-one.json (installed before, not among the profiles given") {
 		t.Errorf("stderr = %q, want the pruned profile named", errOut)
 	}
-	if strings.Contains(errOut.String(), "removing from every node: deny-chmod.json") {
+	if strings.Contains(errOut, "removing from every node: deny-chmod.json") {
 		t.Errorf("a profile given again is not removed: %q", errOut)
 	}
 }
@@ -225,4 +213,18 @@ func TestVerifyImagePullIsNotRun(t *testing.T) {
 	if e.Ran || e.OK || !strings.Contains(e.Detail, "ImagePullBackOff") || !strings.Contains(e.Detail, "--image") {
 		t.Errorf("enforced = %+v, want not-run naming ImagePullBackOff and --image", e)
 	}
+}
+
+// installStderr runs install of files against cs and returns what it printed on stderr
+// before and while it reached the cluster. The fake's apply is not server-side apply,
+// so only what install says before its first change counts.
+func installStderr(t *testing.T, cs *fake.Clientset, files ...string) string {
+	t.Helper()
+	streams, _, errOut := newStreams()
+	o := &InstallOptions{clusterOptions: testClusterOptions(cs, streams), Files: files, now: time.Now}
+	if err := o.Complete(); err != nil {
+		t.Fatal(err)
+	}
+	o.Run(context.Background())
+	return errOut.String()
 }
