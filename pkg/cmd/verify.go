@@ -273,10 +273,10 @@ func (o *VerifyOptions) readResults(ctx context.Context, node string, p *corev1.
 			}
 		} else {
 			r.Enforced, r.Runtime = probe.Enforced, probe.Runtime
-		}
-		if r.Installed.Ran && !r.Installed.OK && r.Enforced.Ran && !r.Enforced.OK {
-			// The runtime loads the node's file and the probe judges it by the source.
-			r.Enforced.Detail += "; the runtime loaded the node's file, which is not the source (see INSTALLED)"
+			if r.Installed.Ran && !r.Installed.OK && r.Enforced.Ran && !r.Enforced.OK {
+				// The probe ran under the node's file and judged it by the source.
+				r.Enforced.Detail += "; the runtime loaded the node's file, which is not the source (see INSTALLED)"
+			}
 		}
 		out = append(out, r)
 	}
