@@ -43,47 +43,62 @@ func prove(name string, data []byte, runtime string) report.Proof {
 // It also returns the arches of which some vector was probed.
 func proveLive(static *engine.Result, restricted map[string]bool) (report.LiveReport, map[syscalls.Arch]bool) {
 	var lr report.LiveReport
-	probed := map[syscalls.Arch]bool{}
 	if static.Report.Error != "" || len(static.Program) == 0 {
 		lr.Error = "nothing to probe: the profile did not compile"
-		return lr, probed
+		return lr, nil
 	}
 	results, err := live.Probe(static.Program, static.Vectors)
 	if err != nil {
 		lr.Error = err.Error()
-		return lr, probed
+		return lr, nil
 	}
 	exempt := map[string]bool{}
+	probed := tally(&lr, static, results, restricted, func(i int, obs live.Observation) (bool, bool, string) {
+		v, sim := static.Vectors[i], static.Simulated[i]
+		if obs.Exemption != "" && !exempt[v.Name] {
+			exempt[v.Name] = true
+			lr.Exempt = append(lr.Exempt, fmt.Sprintf("%s on %s: %s", v.Name, v.Arch, obs.Exemption))
+		}
+		agree, note := live.Compare(sim, obs)
+		if agree && (sim.Action == "SCMP_ACT_LOG" || sim.Action == "SCMP_ACT_TRACE" || sim.Action == "SCMP_ACT_NOTIFY") {
+			lr.SimulationOnly++
+		}
+		return agree, obs.Exemption != "", note
+	})
+	return lr, probed
+}
+
+// tally sums up live results into lr: what was not probed and why, what was, what
+// the restricted syscalls got on the node's own arch, and, by judge, which vectors
+// agree with what was expected and which differ (explained or not). It returns the
+// arches of which some vector was probed.
+func tally(lr *report.LiveReport, static *engine.Result, results []live.Result, restricted map[string]bool,
+	judge func(i int, obs live.Observation) (agree, explained bool, note string)) map[syscalls.Arch]bool {
+	probed := map[syscalls.Arch]bool{}
 	for i, r := range results {
-		sim := static.Simulated[i]
 		obs := r.Observed
 		if obs.Kind == live.KindNotProbed {
+			if lr.NotProbed == 0 {
+				lr.NotProbedWhy = obs.Detail
+			}
 			lr.NotProbed++
 			continue
 		}
 		lr.Probed++
 		probed[r.Vector.Arch] = true
-		if obs.Exemption != "" && !exempt[r.Vector.Name] {
-			exempt[r.Vector.Name] = true
-			lr.Exempt = append(lr.Exempt, fmt.Sprintf("%s on %s: %s", r.Vector.Name, r.Vector.Arch, obs.Exemption))
-		}
 		if restricted[r.Vector.Name] && r.Vector.Arch == static.Report.Native && r.Vector.Why == "" && len(lr.Denied) < maxDenied {
 			lr.Denied = append(lr.Denied, r.Vector.Name+": "+obs.String())
 		}
-		agree, note := live.Compare(sim, obs)
+		agree, explained, note := judge(i, obs)
 		if agree {
 			lr.Agree++
-			if sim.Action == "SCMP_ACT_LOG" || sim.Action == "SCMP_ACT_TRACE" || sim.Action == "SCMP_ACT_NOTIFY" {
-				lr.SimulationOnly++
-			}
 			continue
 		}
 		lr.Disagreements = append(lr.Disagreements, report.LiveDisagreement{
-			Vector: r.Vector, Simulated: sim, Observed: obs.String(),
-			Explained: obs.Exemption != "", Note: note,
+			Vector: r.Vector, Simulated: static.Simulated[i], Observed: obs.String(), Explained: explained, Note: note,
 		})
 	}
-	return lr, probed
+	return probed
 }
 
 // engineOptions read the JSON as runtime does on this node: Docker and CRI-O resolve

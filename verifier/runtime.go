@@ -29,29 +29,9 @@ func proveRuntime(name string, data []byte, runtime string) report.LiveReport {
 		lr.Error = err.Error() + probeNeeds(static)
 		return lr
 	}
-	restricted := restrictedNames(name, data)
-	for i, r := range results {
-		obs := r.Observed
-		if obs.Kind == live.KindNotProbed {
-			if lr.NotProbed == 0 {
-				lr.NotProbedWhy = obs.Detail
-			}
-			lr.NotProbed++
-			continue
-		}
-		lr.Probed++
-		if restricted[r.Vector.Name] && r.Vector.Arch == static.Report.Native && r.Vector.Why == "" && len(lr.Denied) < maxDenied {
-			lr.Denied = append(lr.Denied, r.Vector.Name+": "+obs.String())
-		}
-		agree, explained, note := runtimeAgrees(static, i, obs)
-		if agree {
-			lr.Agree++
-			continue
-		}
-		lr.Disagreements = append(lr.Disagreements, report.LiveDisagreement{
-			Vector: r.Vector, Simulated: static.Simulated[i], Observed: obs.String(), Explained: explained, Note: note,
-		})
-	}
+	tally(&lr, static, results, restrictedNames(name, data), func(i int, obs live.Observation) (bool, bool, string) {
+		return runtimeAgrees(static, i, obs)
+	})
 	return lr
 }
 
