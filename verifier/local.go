@@ -54,13 +54,7 @@ func runLocal(args []string) int {
 const peakRSSEnv = "KSC_REPORT_PEAK_RSS"
 
 func reportPeakRSS() {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			fmt.Fprintf(os.Stderr, "peak-rss %s\n", strings.TrimSpace(v))
-		}
+	if v, found, _ := procStatus("VmHWM"); found {
+		fmt.Fprintf(os.Stderr, "peak-rss %s\n", v)
 	}
 }

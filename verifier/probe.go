@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -54,16 +53,9 @@ func probe(name, source, runtime string) (report.Check, *report.LiveReport) {
 }
 
 func seccompMode() (string, error) {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return "", fmt.Errorf("cannot read /proc/self/status: %v", err)
+	mode, found, err := procStatus("Seccomp")
+	if err == nil && !found {
+		err = fmt.Errorf("/proc/self/status has no Seccomp line: kernel without seccomp?")
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), "Seccomp:"); ok {
-			return strings.TrimSpace(v), nil
-		}
-	}
-	return "", fmt.Errorf("/proc/self/status has no Seccomp line: kernel without seccomp?")
+	return mode, err
 }
