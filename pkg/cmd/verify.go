@@ -214,8 +214,12 @@ func (o *VerifyOptions) verifyNodes(ctx context.Context, nodes []cluster.Node, f
 		}
 		results = append(results, o.readResults(ctx, n.Name, p, files)...)
 	}
+	notesOf := map[string][]string{}
+	for _, n := range nodes {
+		notesOf[n.Name] = nodeNotes(n)
+	}
 	for i := range results {
-		results[i].Notes = append(nodeNotes(nodes, results[i].Node), results[i].Notes...)
+		results[i].Notes = append(slices.Clip(notesOf[results[i].Node]), results[i].Notes...)
 	}
 	sort.SliceStable(results, func(i, j int) bool { return results[i].Node < results[j].Node })
 	return results, nil
@@ -339,18 +343,13 @@ func (o *VerifyOptions) printStructured(v any) error {
 }
 
 // nodeNotes are the facts about a node that bear on every profile's verdict there.
-func nodeNotes(nodes []cluster.Node, name string) []string {
+func nodeNotes(n cluster.Node) []string {
 	var notes []string
-	for _, n := range nodes {
-		if n.Name != name {
-			continue
-		}
-		if n.Cordoned {
-			notes = append(notes, "node is cordoned (spec.unschedulable): verified anyway, since the installer and verifier pods are not scheduled but bound to it, and workloads already there still use its profiles")
-		}
-		if runtime, known := lint.RuntimeOf(n.Runtime); !known {
-			notes = append(notes, fmt.Sprintf("container runtime %q is not one this tool knows (containerd, cri-o, docker): the profile was judged as %s reads it", n.RuntimeVersion, runtime))
-		}
+	if n.Cordoned {
+		notes = append(notes, "node is cordoned (spec.unschedulable): verified anyway, since the installer and verifier pods are not scheduled but bound to it, and workloads already there still use its profiles")
+	}
+	if runtime, known := lint.RuntimeOf(n.Runtime); !known {
+		notes = append(notes, fmt.Sprintf("container runtime %q is not one this tool knows (containerd, cri-o, docker): the profile was judged as %s reads it", n.RuntimeVersion, runtime))
 	}
 	return notes
 }
