@@ -204,6 +204,12 @@ type ENOSYSStub struct {
 	Others int `json:"others"`
 }
 
+// ENOSYS is Linux's errno 38, what runc's stub returns (on every arch it supports).
+const ENOSYS = 38
+
+// Covers says whether the stub answers v: a call on its arch numbered above Nr.
+func (s ENOSYSStub) Covers(v Vector) bool { return v.Arch == s.Arch && v.Nr > s.Nr }
+
 // ArchVectors counts the vectors of one arch.
 type ArchVectors struct {
 	Arch    syscalls.Arch `json:"arch"`

@@ -9,9 +9,6 @@ import (
 	"github.com/kubectl-seccomp/kubectl-seccomp/pkg/syscalls"
 )
 
-// enosys is the errno runc's stub returns.
-const enosys = 38
-
 // runcStub models runc's -ENOSYS stub (libcontainer/seccomp/patchbpf): unless the
 // default action is ALLOW, LOG or TRACE, or the default errno already is ENOSYS,
 // runc checks, per arch of "architectures", whether the syscall number is above the
@@ -23,7 +20,7 @@ func runcStub(p *simulate.Policy) []simulate.ENOSYSStub {
 	case simulate.ActAllow, simulate.ActLog, simulate.ActTrace:
 		return nil
 	}
-	if p.DefaultAction == simulate.ActErrno && p.DefaultErrno == enosys {
+	if p.DefaultAction == simulate.ActErrno && p.DefaultErrno == simulate.ENOSYS {
 		return nil
 	}
 	var stubs []simulate.ENOSYSStub
