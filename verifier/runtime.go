@@ -95,9 +95,9 @@ func enforcedCheck(mode string, chmod report.Check, rt report.LiveReport) report
 		return report.Pass(detail + "; the other rules are not probed under the runtime's filter on this node: " + notProbedWhy(rt))
 	case rt.Probed == 0:
 		return report.Skip(detail + "; no vector could be probed under the runtime's filter on this node: " + notProbedWhy(rt))
-	case !chmod.Ran:
-		// chmod has conditions or a killing action here: the per-rule probe covers it.
 	}
+	// Here chmod passed, or did not run because it has conditions or a killing action
+	// in this profile: the per-rule probe covers it then.
 	detail += fmt.Sprintf("; all %d vectors probed under the runtime's filter got what the profile gives", rt.Probed)
 	if len(rt.Denied) > 0 {
 		detail += " (" + strings.Join(rt.Denied, ", ") + ")"

@@ -7,15 +7,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// stuckReasons are waiting reasons that will not resolve by themselves: the container
-// cannot be created or its image cannot be had. Waiting longer only delays the report.
+// stuckReasons, with imageReasons, are waiting reasons that will not resolve by
+// themselves: the container cannot be created or its image cannot be had. Waiting
+// longer only delays the report.
 var stuckReasons = map[string]bool{
 	"CreateContainerError":       true,
 	"CreateContainerConfigError": true,
-	"ErrImageNeverPull":          true,
-	"ErrImagePull":               true,
-	"ImagePullBackOff":           true,
-	"InvalidImageName":           true,
 	"RunContainerError":          true,
 	"CrashLoopBackOff":           true,
 }
@@ -37,7 +34,7 @@ func ImageProblem(st corev1.ContainerStatus) bool {
 // ContainerProblem returns why a container is stuck or failed, or "" if it is fine
 // or still on its way.
 func ContainerProblem(st corev1.ContainerStatus) string {
-	if w := st.State.Waiting; w != nil && stuckReasons[w.Reason] {
+	if w := st.State.Waiting; w != nil && (stuckReasons[w.Reason] || imageReasons[w.Reason]) {
 		msg := w.Reason
 		if w.Message != "" {
 			msg += ": " + w.Message
