@@ -53,16 +53,11 @@ func simulatedElsewhere(static *engine.Result, restricted map[string]bool, probe
 		}
 		sort.Strings(parts)
 		if len(missing) > 0 {
-			parts = append(parts, fmt.Sprintf("%s: not a syscall on %s, so the rule denies nothing there", strings.Join(missing, ", "), archWord(a)))
+			parts = append(parts, fmt.Sprintf("%s: not a syscall on %s, so the rule denies nothing there", strings.Join(missing, ", "), a.Short()))
 		}
 		if len(parts) > 0 {
-			out = append(out, fmt.Sprintf("%s, simulated only (this machine cannot issue its calls): %s", archWord(a), strings.Join(parts, "; ")))
+			out = append(out, fmt.Sprintf("%s, simulated only (this machine cannot issue its calls): %s", a.Short(), strings.Join(parts, "; ")))
 		}
 	}
 	return out
-}
-
-// archWord is the arch as people say it: aarch64 for SCMP_ARCH_AARCH64.
-func archWord(a syscalls.Arch) string {
-	return strings.ToLower(strings.TrimPrefix(string(a), "SCMP_ARCH_"))
 }

@@ -3,8 +3,15 @@
 // families of syscalls that do the same thing, and the kernel's seccomp exemptions.
 package syscalls
 
+import "strings"
+
 // Arch is an architecture in the profile's spelling.
 type Arch string
+
+// Short is the arch as a person says it: "aarch64" for SCMP_ARCH_AARCH64.
+func (a Arch) Short() string {
+	return strings.ToLower(strings.TrimPrefix(string(a), "SCMP_ARCH_"))
+}
 
 // The architectures the tables cover.
 const (

@@ -135,11 +135,6 @@ func errnoName(e uint16) string {
 	return fmt.Sprint(e)
 }
 
-// archName is the arch as a person says it: "aarch64" for SCMP_ARCH_AARCH64.
-func archName(a string) string {
-	return strings.ToLower(strings.TrimPrefix(a, "SCMP_ARCH_"))
-}
-
 func notProbed(format string, args ...any) Observation {
 	return Observation{Kind: KindNotProbed, Detail: fmt.Sprintf(format, args...)}
 }

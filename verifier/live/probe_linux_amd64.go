@@ -229,7 +229,7 @@ func shadowErrno(used map[uint32]bool) (uint32, error) {
 // entry says how a vector enters the kernel here, or why it cannot.
 func entry(v simulate.Vector) (abi, nr uint32, skip *Observation) {
 	if v.Nr < 0 || v.Nr > 0xffffffff {
-		o := notProbed("no syscall number on %s: %d", archName(string(v.Arch)), v.Nr)
+		o := notProbed("no syscall number on %s: %d", v.Arch.Short(), v.Nr)
 		return 0, 0, &o
 	}
 	switch v.Arch {
@@ -240,7 +240,7 @@ func entry(v simulate.Vector) (abi, nr uint32, skip *Observation) {
 	case "SCMP_ARCH_X32":
 		return abiX32, uint32(v.Nr) | x32Bit, nil
 	}
-	o := notProbed("simulated only: this machine cannot issue %s syscalls", archName(string(v.Arch)))
+	o := notProbed("simulated only: this machine cannot issue %s syscalls", v.Arch.Short())
 	return 0, 0, &o
 }
 
