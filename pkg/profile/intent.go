@@ -1,7 +1,5 @@
 package profile
 
-import "slices"
-
 // Outcome is what a profile intends for one syscall: the action, and for ERRNO the
 // errno the caller sees.
 type Outcome struct {
@@ -18,27 +16,6 @@ type Outcome struct {
 // the default decides: runc skips rules equal to the default, and libseccomp keeps
 // the first rule for a syscall and ignores later ones (lint reports the conflict).
 func (p *Profile) Intended(name string) Outcome {
-	def := Outcome{Action: p.DefaultAction, Errno: errnoFor(p.DefaultAction, p.DefaultErrnoRet)}
-	out, decided := def, false
-	for _, rule := range p.Syscalls {
-		if !slices.Contains(rule.Names, name) {
-			continue
-		}
-		if len(rule.Args) > 0 {
-			out.Conditional = true
-			continue
-		}
-		o := Outcome{Action: rule.Action, Errno: errnoFor(rule.Action, rule.ErrnoRet)}
-		if !decided && o != def {
-			out.Action, out.Errno, decided = o.Action, o.Errno, true
-		}
-	}
-	return out
-}
-
-func errnoFor(action string, ret *uint) uint {
-	if action != "SCMP_ACT_ERRNO" {
-		return 0
-	}
-	return errnoOr(ret)
+	// The JSON as containerd hands it to runc, read by the one rule walk.
+	return ResolveOCI(p).Intended(name).Outcome
 }

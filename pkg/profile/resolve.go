@@ -145,16 +145,18 @@ func (r Resolved) FilterArches(native syscalls.Arch) []syscalls.Arch {
 }
 
 // Intent is what a resolved profile means for one syscall called with arguments that
-// no condition matches: the last unconditional rule naming it, else the default.
+// no condition matches: the first unconditional rule naming it that differs from the
+// default, else the default.
 type Intent struct {
 	Outcome
 	// Rule is the index in the JSON of the rule that decides, -1 for the default.
 	Rule int
 }
 
-// Intended reads the resolved rules the way Profile.Intended reads the JSON.
+// Intended reads the resolved rules independently of libseccomp (Profile.Intended is
+// this over ResolveOCI): runc skips rules equal to the default, and libseccomp keeps
+// the first rule for a syscall and ignores later ones.
 func (r Resolved) Intended(name string) Intent {
-	// As Profile.Intended: the first unconditional rule that differs from the default.
 	def := Outcome{Action: r.DefaultAction, Errno: errnoOf(r.DefaultAction, r.DefaultErrno)}
 	out := Intent{Outcome: def, Rule: -1}
 	for _, rule := range r.Rules {
