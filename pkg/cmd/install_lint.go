@@ -40,6 +40,9 @@ func lintForNodes(files []*profile.File, nodes []cluster.Node, reported []profil
 		seen[f.String()] = true
 	}
 	for _, opts := range clusterLintOptions(nodes) {
+		if opts.Runtime == lint.Containerd && (len(opts.NodeArches) == 0 || slices.Equal(opts.NodeArches, []syscalls.Arch{syscalls.X86_64})) {
+			continue // what Complete linted for already: the findings would all be seen
+		}
 		for _, f := range files {
 			for _, finding := range lint.Lint(f.Source, f.Data, opts) {
 				if finding.Severity == profile.Info || seen[finding.String()] {
